@@ -1,0 +1,119 @@
+#include "controller/agents/agent_controller_service.h"
+
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "common/api_error.h"
+
+namespace gureum::controller {
+namespace {
+
+bool IsHex64(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+grpc::Status AgentControllerService::Connect(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<agent::v1::ControllerMessage, agent::v1::AgentMessage>* stream) {
+  agent::v1::AgentMessage first;
+  if (!stream->Read(&first)) return grpc::Status::OK;
+  if (!first.has_register_() || first.register_().host_name().empty()) {
+    return ToGrpcStatus(InvalidParameter("Register", "the first message must be a Register "
+                                                     "with a host name"));
+  }
+  const agent::v1::Register& reg = first.register_();
+  auto host = hosts_.Register(reg);
+  if (!host.ok()) return ToGrpcStatus(host.status());
+  const std::string host_id = host->host_id;
+  spdlog::info("agent for host {} ({}) connected from {}", reg.host_name(), host_id,
+               context->peer());
+  if (auto s = reports_.Apply(host_id, reg.host_name(), reg.instances()); !s.ok()) {
+    spdlog::warn("initial report from {} not applied: {}", reg.host_name(), s.ToString());
+  }
+
+  auto session = std::make_shared<AgentSession>(
+      host_id, reg.host_name(), stream, [this, host_id](agent::v1::DesiredSet* out) {
+        auto set = desired_.Build(host_id);
+        if (!set.ok()) {
+          spdlog::error("desired set for {}: {}", host_id, set.status().ToString());
+          return false;
+        }
+        *out = std::move(*set);
+        return true;
+      });
+  agent::v1::ControllerMessage welcome;
+  welcome.mutable_welcome()->set_host_id(host_id);
+  welcome.mutable_welcome()->set_heartbeat_interval_ms(
+      static_cast<int32_t>(heartbeat_interval_.count()));
+  session->Send(welcome);
+  registry_.Add(session);
+  session->MarkDirty();  // the whole desired set, on every connect
+
+  agent::v1::AgentMessage message;
+  while (stream->Read(&message)) {
+    switch (message.kind_case()) {
+      case agent::v1::AgentMessage::kHeartbeat:
+        if (auto s = hosts_.Heartbeat(host_id); !s.ok()) {
+          spdlog::warn("heartbeat of {}: {}", reg.host_name(), s.ToString());
+        }
+        break;
+      case agent::v1::AgentMessage::kReport:
+        if (auto s = reports_.Apply(host_id, reg.host_name(), message.report().instances());
+            !s.ok()) {
+          spdlog::warn("report from {} not applied: {}", reg.host_name(), s.ToString());
+        }
+        break;
+      case agent::v1::AgentMessage::kConsoleReply:
+        registry_.ConsoleReplied(message.console_reply());
+        break;
+      default:
+        break;
+    }
+  }
+  session->Close();
+  if (registry_.Remove(session.get())) {
+    spdlog::info("agent for host {} disconnected", reg.host_name());
+    if (auto s = hosts_.MarkDown(host_id, "agent disconnected"); !s.ok()) {
+      spdlog::warn("marking {} down: {}", reg.host_name(), s.ToString());
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentControllerService::FetchBlob(grpc::ServerContext* context,
+                                               const agent::v1::FetchBlobRequest* request,
+                                               grpc::ServerWriter<agent::v1::BlobChunk>* writer) {
+  if (!IsHex64(request->sha256())) {
+    return ToGrpcStatus(InvalidParameter("Sha256", "sha256 must be 64 lowercase hex digits"));
+  }
+  const std::string path = blobs_.PathOf(request->sha256());
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) {
+    return ToGrpcStatus(absl::NotFoundError("no blob " + request->sha256()));
+  }
+  const int64_t total = in.tellg();
+  if (request->offset() < 0 || request->offset() > total) {
+    return ToGrpcStatus(InvalidParameter("Offset", "offset is outside the blob"));
+  }
+  in.seekg(request->offset());
+  std::string buffer(1 << 20, '\0');
+  agent::v1::BlobChunk chunk;
+  while (in && !context->IsCancelled()) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    std::streamsize n = in.gcount();
+    if (n <= 0) break;
+    chunk.set_data(buffer.data(), static_cast<size_t>(n));
+    chunk.set_total_size(total);
+    if (!writer->Write(chunk)) break;
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace gureum::controller

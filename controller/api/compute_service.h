@@ -1,0 +1,87 @@
+// ComputeService: the public gureum.v1.Compute gRPC service. It validates,
+// identifies the caller, calls the core and maps errors to gRPC in one place;
+// nothing else. Thread-safe.
+#pragma once
+
+#include <chrono>
+
+#include <grpcpp/grpcpp.h>
+
+#include "controller/agents/agent_registry.h"
+#include "controller/api/request_validator.h"
+#include "controller/core/host_directory.h"
+#include "controller/core/image_catalog.h"
+#include "controller/core/instance_launcher.h"
+#include "controller/core/instance_power.h"
+#include "controller/core/instance_queries.h"
+#include "controller/core/instance_type_catalog.h"
+#include "controller/core/key_pair_service.h"
+#include "gureum/v1/compute.grpc.pb.h"
+
+namespace gureum::controller {
+
+// The core services the API calls.
+struct ComputeCore {
+  CoreContext& core;
+  InstanceLauncher& launcher;
+  InstancePower& power;
+  InstanceQueries& queries;
+  ImageCatalog& images;
+  KeyPairService& key_pairs;
+  InstanceTypeCatalog& instance_types;
+  HostDirectory& hosts;
+  AgentRegistry& agents;
+};
+
+class ComputeService final : public v1::Compute::Service {
+ public:
+  ComputeService(ComputeCore core, RequestValidator validator)
+      : c_(core), validator_(std::move(validator)) {}
+
+  grpc::Status RunInstances(grpc::ServerContext*, const v1::RunInstancesRequest*,
+                            v1::RunInstancesResponse*) override;
+  grpc::Status DescribeInstances(grpc::ServerContext*, const v1::DescribeInstancesRequest*,
+                                 v1::DescribeInstancesResponse*) override;
+  grpc::Status StartInstances(grpc::ServerContext*, const v1::StartInstancesRequest*,
+                              v1::InstanceStateChangeResponse*) override;
+  grpc::Status StopInstances(grpc::ServerContext*, const v1::StopInstancesRequest*,
+                             v1::InstanceStateChangeResponse*) override;
+  grpc::Status RebootInstances(grpc::ServerContext*, const v1::RebootInstancesRequest*,
+                               v1::RebootInstancesResponse*) override;
+  grpc::Status TerminateInstances(grpc::ServerContext*, const v1::TerminateInstancesRequest*,
+                                  v1::InstanceStateChangeResponse*) override;
+  grpc::Status GetConsoleOutput(grpc::ServerContext*, const v1::GetConsoleOutputRequest*,
+                                v1::GetConsoleOutputResponse*) override;
+  grpc::Status DescribeInstanceTypes(grpc::ServerContext*, const v1::DescribeInstanceTypesRequest*,
+                                     v1::DescribeInstanceTypesResponse*) override;
+  grpc::Status CreateInstanceType(grpc::ServerContext*, const v1::CreateInstanceTypeRequest*,
+                                  v1::InstanceTypeInfo*) override;
+  grpc::Status DeleteInstanceType(grpc::ServerContext*, const v1::DeleteInstanceTypeRequest*,
+                                  v1::DeleteInstanceTypeResponse*) override;
+  grpc::Status DescribeImages(grpc::ServerContext*, const v1::DescribeImagesRequest*,
+                              v1::DescribeImagesResponse*) override;
+  grpc::Status ImportImage(grpc::ServerContext*, const v1::ImportImageRequest*,
+                           v1::Image*) override;
+  grpc::Status DeregisterImage(grpc::ServerContext*, const v1::DeregisterImageRequest*,
+                               v1::DeregisterImageResponse*) override;
+  grpc::Status CreateKeyPair(grpc::ServerContext*, const v1::CreateKeyPairRequest*,
+                             v1::CreateKeyPairResponse*) override;
+  grpc::Status ImportKeyPair(grpc::ServerContext*, const v1::ImportKeyPairRequest*,
+                             v1::KeyPairInfo*) override;
+  grpc::Status DescribeKeyPairs(grpc::ServerContext*, const v1::DescribeKeyPairsRequest*,
+                                v1::DescribeKeyPairsResponse*) override;
+  grpc::Status DeleteKeyPair(grpc::ServerContext*, const v1::DeleteKeyPairRequest*,
+                             v1::DeleteKeyPairResponse*) override;
+  grpc::Status DescribeHosts(grpc::ServerContext*, const v1::DescribeHostsRequest*,
+                             v1::DescribeHostsResponse*) override;
+  grpc::Status WatchEvents(grpc::ServerContext*, const v1::WatchEventsRequest*,
+                           grpc::ServerWriter<v1::Event>*) override;
+
+ private:
+  RequestContext Identify(grpc::ServerContext* context);
+
+  ComputeCore c_;
+  RequestValidator validator_;
+};
+
+}  // namespace gureum::controller

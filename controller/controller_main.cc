@@ -1,0 +1,86 @@
+// gureum-controller: parses flags and runs ControllerServer.
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/logging.h"
+#include "controller/controller_server.h"
+#include "controller/store/store.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace gureum;
+  controller::ControllerOptions options;
+  std::string port_file;
+  std::string log_level = "info";
+  int64_t retention_s = 3600;
+  int64_t heartbeat_ms = 2000;
+
+  CLI::App app{"gureum-controller: the Gureum control plane (gRPC API, scheduler, SQLite state)"};
+  app.add_option("--listen", options.listen, "address:port to serve on (port 0 = pick one)")
+      ->capture_default_str();
+  app.add_option("--data-dir", options.data_dir, "directory for the database and image blobs")
+      ->capture_default_str();
+  app.add_option("--database", options.database, "SQLite file (default <data-dir>/gureum.db)");
+  app.add_option("--port-file", port_file, "write the bound port here once serving");
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
+  app.add_option("--terminated-retention-s", retention_s,
+                 "how long terminated instances stay visible")
+      ->capture_default_str();
+  app.add_option("--heartbeat-interval-ms", heartbeat_ms, "agent heartbeat interval")
+      ->capture_default_str();
+  std::string backup_file;
+  auto* backup = app.add_subcommand("backup", "online backup of the database to FILE and exit");
+  backup->add_option("file", backup_file, "destination file")->required();
+  CLI11_PARSE(app, argc, argv);
+
+  InitLogging("controller", log_level);
+  options.terminated_retention = std::chrono::seconds(retention_s);
+  options.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);
+  if (options.database.empty()) options.database = options.data_dir + "/gureum.db";
+
+  if (*backup) {
+    auto store = controller::Store::Open(options.database);
+    if (!store.ok()) {
+      std::cerr << "gureum-controller: " << store.status().message() << "\n";
+      return 1;
+    }
+    if (auto s = (*store)->Backup(backup_file); !s.ok()) {
+      std::cerr << "gureum-controller: " << s.message() << "\n";
+      return 1;
+    }
+    std::cout << "backed up " << options.database << " to " << backup_file << "\n";
+    return 0;
+  }
+
+  SystemClock clock;
+  IdGenerator ids;
+  controller::ControllerServer server(options, clock, ids);
+  auto port = server.Start();
+  if (!port.ok()) {
+    spdlog::critical("cannot start: {}", port.status().ToString());
+    return 1;
+  }
+  if (!port_file.empty()) {
+    std::ofstream(port_file + ".tmp") << *port << "\n";
+    std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+  }
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  std::thread waiter([&] { server.Wait(); });
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  spdlog::info("shutting down");
+  server.Shutdown();
+  waiter.join();
+  return 0;
+}

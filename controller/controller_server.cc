@@ -1,0 +1,126 @@
+#include "controller/controller_server.h"
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "controller/agents/agent_controller_service.h"
+#include "controller/agents/agent_registry.h"
+#include "controller/api/compute_service.h"
+#include "controller/core/janitor.h"
+
+namespace gureum::controller {
+
+struct ControllerServer::Parts {
+  Parts(std::unique_ptr<Store> s, const ControllerOptions& o, const Clock& clock, IdGenerator& ids)
+      : store(std::move(s)),
+        blobs(o.data_dir + "/images"),
+        registry(ids),
+        core{*store, clock, ids, registry, events},
+        scheduler(Scheduler::Default()),
+        launcher(core, *scheduler),
+        power(core),
+        queries(core),
+        images(core, blobs),
+        key_pairs(core),
+        instance_types(core),
+        hosts(core),
+        reports(core),
+        desired(*store),
+        janitor(core, JanitorOptions{o.terminated_retention, std::chrono::hours(48)}),
+        compute(ComputeCore{core, launcher, power, queries, images, key_pairs, instance_types,
+                            hosts, registry},
+                RequestValidator()),
+        agent_service(registry, hosts, reports, desired, blobs, o.heartbeat_interval) {}
+
+  std::unique_ptr<Store> store;
+  BlobStore blobs;
+  EventBus events;
+  AgentRegistry registry;
+  CoreContext core;
+  std::unique_ptr<Scheduler> scheduler;
+  InstanceLauncher launcher;
+  InstancePower power;
+  InstanceQueries queries;
+  ImageCatalog images;
+  KeyPairService key_pairs;
+  InstanceTypeCatalog instance_types;
+  HostDirectory hosts;
+  AgentReportApplier reports;
+  DesiredSetBuilder desired;
+  Janitor janitor;
+  ComputeService compute;
+  AgentControllerService agent_service;
+};
+
+ControllerServer::ControllerServer(ControllerOptions options, const Clock& clock, IdGenerator& ids)
+    : options_(std::move(options)), clock_(clock), ids_(ids) {
+  if (options_.database.empty()) options_.database = options_.data_dir + "/gureum.db";
+}
+
+ControllerServer::~ControllerServer() { Shutdown(); }
+
+absl::StatusOr<int> ControllerServer::Start() {
+  std::error_code ec;
+  std::filesystem::create_directories(options_.data_dir, ec);
+  if (ec) return absl::UnavailableError("cannot create " + options_.data_dir + ": " + ec.message());
+  auto store = Store::Open(options_.database);
+  if (!store.ok()) return store.status();
+  // No agent is connected yet: every host is down until its agent returns.
+  if (auto s = (*store)->Write([](Repositories& repos) {
+        for (const HostRecord& host : repos.hosts.List()) repos.hosts.SetState(host.host_id, "down");
+        return absl::OkStatus();
+      });
+      !s.ok()) {
+    return s;
+  }
+  parts_ = std::make_unique<Parts>(std::move(*store), options_, clock_, ids_);
+
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&parts_->compute);
+  builder.RegisterService(&parts_->agent_service);
+  builder.SetMaxReceiveMessageSize(8 * 1024 * 1024);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 1000);
+  server_ = builder.BuildAndStart();
+  if (!server_ || port == 0) {
+    return absl::UnavailableError("cannot listen on " + options_.listen);
+  }
+  janitor_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      auto purged = parts_->janitor.RunOnce();
+      if (!purged.ok()) {
+        spdlog::warn("janitor: {}", purged.status().ToString());
+      } else if (*purged > 0) {
+        spdlog::info("janitor purged {} terminated instance(s)", *purged);
+      }
+      lock.lock();
+      stop_cv_.wait_for(lock, options_.janitor_interval, [this] { return stopping_; });
+    }
+  });
+  spdlog::info("controller listening on port {} (database {})", port, options_.database);
+  return port;
+}
+
+void ControllerServer::Shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  if (janitor_.joinable()) janitor_.join();
+}
+
+void ControllerServer::Wait() {
+  if (server_) server_->Wait();
+}
+
+}  // namespace gureum::controller

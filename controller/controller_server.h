@@ -1,0 +1,53 @@
+// ControllerServer: wires the store, core services, scheduler, agent sessions
+// and the two gRPC services together and runs them (plus the janitor loop).
+// main() only parses flags and calls this; tests start it in-process too.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <absl/status/statusor.h>
+#include <grpcpp/grpcpp.h>
+
+#include "common/clock.h"
+#include "common/id_generator.h"
+
+namespace gureum::controller {
+
+struct ControllerOptions {
+  std::string listen = "127.0.0.1:7070";  // port 0 picks a free port
+  std::string data_dir = "/var/lib/gureum/controller";
+  std::string database;  // default: <data_dir>/gureum.db
+  std::chrono::milliseconds heartbeat_interval{2000};
+  std::chrono::milliseconds janitor_interval{30000};
+  std::chrono::milliseconds terminated_retention{std::chrono::hours(1)};
+};
+
+class ControllerServer {
+ public:
+  ControllerServer(ControllerOptions options, const Clock& clock, IdGenerator& ids);
+  ~ControllerServer();
+
+  // Opens the store, starts serving; returns the bound port.
+  absl::StatusOr<int> Start();
+  void Shutdown();
+  void Wait();
+
+ private:
+  struct Parts;
+  ControllerOptions options_;
+  const Clock& clock_;
+  IdGenerator& ids_;
+  std::unique_ptr<Parts> parts_;
+  std::unique_ptr<grpc::Server> server_;
+  std::thread janitor_;
+  std::mutex mutex_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // guarded by mutex_
+};
+
+}  // namespace gureum::controller

@@ -1,0 +1,91 @@
+#include "controller/core/agent_report_applier.h"
+
+#include <spdlog/spdlog.h>
+
+#include "controller/core/instance_state.h"
+#include "controller/core/lifecycle.h"
+
+namespace gureum::controller {
+
+absl::Status AgentReportApplier::Apply(
+    const std::string& host_id, const std::string& host_name,
+    const google::protobuf::RepeatedPtrField<agent::v1::ObservedInstance>& report) {
+  if (report.empty()) return absl::OkStatus();
+  RequestContext ctx;
+  ctx.request_id = "agent-" + core_.ids.Hex(12);
+  ctx.actor = "agent:" + host_name;
+  const int64_t now = core_.clock.NowMillis();
+  return Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::Status {
+    using S = InstanceState;
+    using agent::v1::ObservedState;
+    for (const auto& observed : report) {
+      auto record = repos.instances.Get(observed.instance_id());
+      if (!record || record->host_id != host_id) {
+        spdlog::warn("host {} reported {} which is not placed there; ignored", host_name,
+                     observed.instance_id());
+        continue;
+      }
+      InstanceRecord& r = *record;
+      ctx.project_id = r.project_id;
+      const S state = *ParseState(r.state);
+      absl::Status status;
+      switch (observed.state()) {
+        case ObservedState::OBSERVED_RUNNING:
+          if (state == S::kPending && r.desired_state == "running") {
+            status = TransitionInstance(repos, changes, ctx, now, r, S::kRunning, {"", ""});
+          }
+          break;
+        case ObservedState::OBSERVED_STOPPED:
+          if (state == S::kStopping) {
+            status = TransitionInstance(
+                repos, changes, ctx, now, r, S::kStopped,
+                {"Client.UserInitiatedShutdown", "User initiated shutdown"});
+          } else if (state == S::kRunning && r.desired_state == "running") {
+            // The guest powered itself off: EC2 stops the instance.
+            repos.instances.UpdateDesired(r.instance_id, "stopped", false);
+            status = TransitionInstance(
+                repos, changes, ctx, now, r, S::kStopped,
+                {"Client.InstanceInitiatedShutdown", "Instance initiated shutdown"});
+          }
+          break;
+        case ObservedState::OBSERVED_ABSENT:
+          if (state == S::kShuttingDown) {
+            StateReasonText reason{r.reason_code, r.reason_message};
+            if (reason.code.rfind("Server.", 0) != 0) {
+              reason = {"Client.UserInitiatedShutdown", "User initiated shutdown"};
+            }
+            status = TransitionInstance(repos, changes, ctx, now, r, S::kTerminated, reason);
+          }
+          break;
+        case ObservedState::OBSERVED_FAILED:
+          if (state == S::kPending) {
+            repos.instances.UpdateDesired(r.instance_id, "terminated", false);
+            status = TransitionInstance(
+                repos, changes, ctx, now, r, S::kShuttingDown,
+                {"Server.InternalError", observed.reason_message().empty()
+                                             ? "the host could not start the instance"
+                                             : observed.reason_message()});
+          } else if (state != S::kShuttingDown && state != S::kTerminated) {
+            RecordEvent(repos, changes, ctx, now, "instance", r.instance_id, "instance.error",
+                        "host reported: " + observed.reason_message());
+          }
+          break;
+        default:
+          break;
+      }
+      if (!status.ok()) {
+        // A report that does not fit the state machine is the agent's view
+        // lagging ours; the next report converges. Log, do not fail the batch.
+        spdlog::warn("report for {} from {} not applied: {}", r.instance_id, host_name,
+                     status.ToString());
+      }
+      if (!observed.private_ip_address().empty() && r.private_ip.empty() &&
+          r.state != "terminated") {
+        repos.instances.SetPrivateIp(r.instance_id, observed.private_ip_address());
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace gureum::controller

@@ -1,0 +1,31 @@
+// InstanceLauncher: RunInstances. The client-token lookup, the checks of
+// image, type and key, placement and the capacity claim, and the insert of the
+// instances with their events all happen in one transaction (atomic
+// admission: no check-then-act). Thread-safe.
+#pragma once
+
+#include <absl/status/statusor.h>
+
+#include "controller/core/core_context.h"
+#include "controller/scheduler/scheduler.h"
+#include "gureum/v1/compute.pb.h"
+
+namespace gureum::controller {
+
+class InstanceLauncher {
+ public:
+  InstanceLauncher(CoreContext& core, const Scheduler& scheduler)
+      : core_(core), scheduler_(scheduler) {}
+
+  // `request` has passed the API's field validation.
+  absl::StatusOr<v1::RunInstancesResponse> Run(const RequestContext& ctx,
+                                               const v1::RunInstancesRequest& request);
+
+ private:
+  std::string NewMacAddress(Repositories& repos);
+
+  CoreContext& core_;
+  const Scheduler& scheduler_;
+};
+
+}  // namespace gureum::controller

@@ -1,0 +1,140 @@
+#include "controller/core/instance_view.h"
+
+#include "controller/core/instance_state.h"
+
+namespace gureum::controller {
+
+void SetTimestamp(google::protobuf::Timestamp* ts, int64_t millis) {
+  ts->set_seconds(millis / 1000);
+  ts->set_nanos(static_cast<int32_t>((millis % 1000) * 1'000'000));
+}
+
+v1::InstanceState ApiState(const std::string& state_name) {
+  v1::InstanceState out;
+  out.set_name(state_name);
+  if (auto state = ParseState(state_name)) out.set_code(StateCode(*state));
+  return out;
+}
+
+v1::Instance ToApiInstance(const InstanceRecord& r) {
+  v1::Instance out;
+  out.set_instance_id(r.instance_id);
+  out.set_image_id(r.image_id);
+  out.set_instance_type(r.instance_type);
+  out.set_key_name(r.key_name);
+  *out.mutable_state() = ApiState(r.state);
+  out.mutable_state_reason()->set_code(r.reason_code);
+  out.mutable_state_reason()->set_message(r.reason_message);
+  SetTimestamp(out.mutable_launch_time(), r.launched_at);
+  SetTimestamp(out.mutable_state_transition_time(), r.state_changed_at);
+  out.mutable_placement()->set_availability_zone(r.availability_zone);
+  out.mutable_placement()->set_host_id(r.host_id);
+  out.set_host_name(r.host_name);
+  out.set_private_ip_address(r.private_ip);
+  out.set_mac_address(r.mac_address);
+  for (const auto& [key, value] : r.tags) {
+    auto* tag = out.add_tags();
+    tag->set_key(key);
+    tag->set_value(value);
+  }
+  out.set_reservation_id(r.reservation_id);
+  out.set_owner_id(r.project_id);
+  out.set_ami_launch_index(r.launch_index);
+  out.set_client_token(r.client_token);
+  out.set_vcpus(r.vcpus);
+  out.set_memory_mib(r.memory_mib);
+  out.set_root_disk_gib(r.root_disk_gib);
+  out.set_desired_state(r.desired_state);
+  // Instance status as EC2's status checks summarise it: unknown while the
+  // host cannot be reached, ok once running.
+  if (r.state == "terminated") {
+    out.set_instance_status("");
+  } else if (r.host_state != "up") {
+    out.set_instance_status("unknown");
+  } else if (r.state == "running") {
+    out.set_instance_status("ok");
+  } else if (r.state == "pending") {
+    out.set_instance_status("initializing");
+  } else {
+    out.set_instance_status("");
+  }
+  return out;
+}
+
+v1::Image ToApiImage(const ImageRecord& r) {
+  v1::Image out;
+  out.set_image_id(r.image_id);
+  out.set_name(r.name);
+  out.set_description(r.description);
+  out.set_state(r.state);
+  out.set_disk_format(r.disk_format);
+  out.set_size_bytes(r.size_bytes);
+  out.set_virtual_size_bytes(r.virtual_size_bytes);
+  out.set_sha256(r.sha256);
+  SetTimestamp(out.mutable_creation_date(), r.created_at);
+  out.set_owner_id(r.project_id);
+  out.set_architecture("x86_64");
+  out.set_kernel_sha256(r.kernel_sha256);
+  out.set_ramdisk_sha256(r.ramdisk_sha256);
+  out.set_kernel_args(r.kernel_args);
+  return out;
+}
+
+v1::KeyPairInfo ToApiKeyPair(const KeyPairRecord& r) {
+  v1::KeyPairInfo out;
+  out.set_key_pair_id(r.key_pair_id);
+  out.set_key_name(r.key_name);
+  out.set_key_fingerprint(r.fingerprint);
+  out.set_key_type(r.key_type);
+  out.set_public_key(r.public_key);
+  SetTimestamp(out.mutable_create_time(), r.created_at);
+  return out;
+}
+
+v1::InstanceTypeInfo ToApiInstanceType(const InstanceTypeRecord& r) {
+  v1::InstanceTypeInfo out;
+  out.set_instance_type(r.name);
+  out.set_vcpus(r.vcpus);
+  out.set_memory_mib(r.memory_mib);
+  out.set_root_disk_gib(r.root_disk_gib);
+  return out;
+}
+
+v1::Host ToApiHost(const HostRecord& r, const HostAllocation& a) {
+  v1::Host out;
+  out.set_host_id(r.host_id);
+  out.set_name(r.name);
+  out.set_state(r.state);
+  out.set_enabled(r.enabled);
+  out.set_hypervisor_type(r.hypervisor_type);
+  out.set_virt_type(r.virt_type);
+  out.set_vcpus(r.vcpus);
+  out.set_memory_mib(r.memory_mib);
+  out.set_disk_gib(r.disk_gib);
+  out.set_allocated_vcpus(a.vcpus);
+  out.set_allocated_memory_mib(a.memory_mib);
+  out.set_allocated_disk_gib(a.disk_gib);
+  out.set_instance_count(a.instance_count);
+  SetTimestamp(out.mutable_last_heartbeat(), r.last_heartbeat);
+  out.set_availability_zone(r.availability_zone);
+  out.set_agent_version(r.agent_version);
+  return out;
+}
+
+v1::Event ToApiEvent(const EventRecord& r) {
+  v1::Event out;
+  out.set_sequence(r.seq);
+  SetTimestamp(out.mutable_time(), r.time);
+  out.set_request_id(r.request_id);
+  out.set_actor(r.actor);
+  out.set_owner_id(r.project_id);
+  out.set_resource_type(r.resource_type);
+  out.set_resource_id(r.resource_id);
+  out.set_type(r.type);
+  out.set_message(r.message);
+  out.set_from_state(r.from_state);
+  out.set_to_state(r.to_state);
+  return out;
+}
+
+}  // namespace gureum::controller

@@ -1,0 +1,18 @@
+// Maps stored rows to the public API's messages. Pure functions.
+#pragma once
+
+#include "controller/store/records.h"
+#include "gureum/v1/compute.pb.h"
+
+namespace gureum::controller {
+
+void SetTimestamp(google::protobuf::Timestamp* ts, int64_t millis);
+v1::InstanceState ApiState(const std::string& state_name);
+v1::Instance ToApiInstance(const InstanceRecord& record);
+v1::Image ToApiImage(const ImageRecord& record);
+v1::KeyPairInfo ToApiKeyPair(const KeyPairRecord& record);
+v1::InstanceTypeInfo ToApiInstanceType(const InstanceTypeRecord& record);
+v1::Host ToApiHost(const HostRecord& record, const HostAllocation& allocation);
+v1::Event ToApiEvent(const EventRecord& record);
+
+}  // namespace gureum::controller

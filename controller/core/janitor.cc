@@ -1,0 +1,14 @@
+#include "controller/core/janitor.h"
+
+namespace gureum::controller {
+
+absl::StatusOr<int> Janitor::RunOnce() {
+  const int64_t now = core_.clock.NowMillis();
+  return core_.store.Write([&](Repositories& repos) -> absl::StatusOr<int> {
+    int purged = repos.instances.PurgeTerminatedBefore(now - options_.terminated_retention.count());
+    repos.client_tokens.PurgeBefore(now - options_.client_token_retention.count());
+    return purged;
+  });
+}
+
+}  // namespace gureum::controller

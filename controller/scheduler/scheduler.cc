@@ -1,0 +1,126 @@
+#include "controller/scheduler/scheduler.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "common/api_error.h"
+#include "controller/scheduler/filters/availability_zone_filter.h"
+#include "controller/scheduler/filters/capacity_filter.h"
+#include "controller/scheduler/filters/host_up_filter.h"
+#include "controller/scheduler/weighers/free_memory_weigher.h"
+
+namespace gureum::controller {
+
+Scheduler::Scheduler(std::vector<std::unique_ptr<HostFilter>> filters,
+                     std::vector<std::unique_ptr<HostWeigher>> weighers)
+    : filters_(std::move(filters)), weighers_(std::move(weighers)) {}
+
+std::unique_ptr<Scheduler> Scheduler::Default() {
+  std::vector<std::unique_ptr<HostFilter>> filters;
+  filters.push_back(std::make_unique<HostUpFilter>());
+  filters.push_back(std::make_unique<AvailabilityZoneFilter>());
+  filters.push_back(std::make_unique<CapacityFilter>());
+  std::vector<std::unique_ptr<HostWeigher>> weighers;
+  weighers.push_back(std::make_unique<FreeMemoryWeigher>(1.0));
+  return std::make_unique<Scheduler>(std::move(filters), std::move(weighers));
+}
+
+absl::StatusOr<std::vector<std::string>> Scheduler::Place(std::vector<HostState>& hosts,
+                                                          const PlacementRequest& request,
+                                                          int min_count, int max_count) const {
+  std::vector<std::string> placed;
+  std::vector<HostState*> candidates;
+  std::vector<double> scores;
+  for (int n = 0; n < max_count; ++n) {
+    candidates.clear();
+    for (HostState& host : hosts) {
+      bool passes = std::none_of(filters_.begin(), filters_.end(), [&](const auto& filter) {
+        return filter->Reject(host, request).has_value();
+      });
+      if (passes) candidates.push_back(&host);
+    }
+    if (candidates.empty()) break;
+    scores.assign(candidates.size(), 0.0);
+    for (const auto& weigher : weighers_) {
+      double lo = std::numeric_limits<double>::max();
+      double hi = std::numeric_limits<double>::lowest();
+      std::vector<double> raw(candidates.size());
+      for (size_t i = 0; i < candidates.size(); ++i) {
+        raw[i] = weigher->Raw(*candidates[i], request);
+        lo = std::min(lo, raw[i]);
+        hi = std::max(hi, raw[i]);
+      }
+      for (size_t i = 0; i < candidates.size(); ++i) {
+        double normalised = hi > lo ? (raw[i] - lo) / (hi - lo) : 0.0;
+        scores[i] += normalised * weigher->multiplier();
+      }
+    }
+    size_t best = 0;
+    for (size_t i = 1; i < candidates.size(); ++i) {
+      if (scores[i] > scores[best] ||
+          (scores[i] == scores[best] && candidates[i]->host.name < candidates[best]->host.name)) {
+        best = i;
+      }
+    }
+    HostState& chosen = *candidates[best];
+    chosen.allocation.vcpus += request.vcpus;
+    chosen.allocation.memory_mib += request.memory_mib;
+    chosen.allocation.disk_gib += request.disk_gib;
+    chosen.allocation.instance_count += 1;
+    placed.push_back(chosen.host.host_id);
+  }
+  if (static_cast<int>(placed.size()) < min_count) {
+    std::string explanation = Explain(hosts, request, static_cast<int>(placed.size()), min_count);
+    // Undo the claims made in the view: the caller must not see partial state.
+    for (const std::string& host_id : placed) {
+      for (HostState& host : hosts) {
+        if (host.host.host_id != host_id) continue;
+        host.allocation.vcpus -= request.vcpus;
+        host.allocation.memory_mib -= request.memory_mib;
+        host.allocation.disk_gib -= request.disk_gib;
+        host.allocation.instance_count -= 1;
+      }
+    }
+    return ApiError(absl::StatusCode::kResourceExhausted, errc::kInsufficientInstanceCapacity,
+                    "MinCount", explanation);
+  }
+  return placed;
+}
+
+std::string Scheduler::Explain(const std::vector<HostState>& hosts,
+                               const PlacementRequest& request, int placed,
+                               int min_count) const {
+  std::string text = "There is not enough capacity for " + std::to_string(min_count) +
+                     " instance(s) (" + std::to_string(request.vcpus) + " vCPU, " +
+                     std::to_string(request.memory_mib) + " MiB, " +
+                     std::to_string(request.disk_gib) + " GiB each); " + std::to_string(placed) +
+                     " fit. Hosts: " + std::to_string(hosts.size());
+  if (hosts.empty()) return text + ", no host has registered.";
+  // Run each filter in turn over the survivors of the previous ones (with the
+  // claims of the instances that did fit) and keep the last rejection reason
+  // of the host that got furthest: that is the closest host's shortfall.
+  std::vector<const HostState*> survivors;
+  for (const HostState& host : hosts) survivors.push_back(&host);
+  std::string closest;
+  for (const auto& filter : filters_) {
+    std::vector<const HostState*> next;
+    int removed = 0;
+    for (const HostState* host : survivors) {
+      if (auto reason = filter->Reject(*host, request)) {
+        ++removed;
+        closest = *reason;
+      } else {
+        next.push_back(host);
+      }
+    }
+    if (removed > 0) {
+      text += "; " + std::string(filter->Name()) + " removed " + std::to_string(removed);
+    }
+    survivors = std::move(next);
+  }
+  text += ".";
+  if (!closest.empty()) text += " Closest: " + closest + ".";
+  return text;
+}
+
+}  // namespace gureum::controller

@@ -1,0 +1,35 @@
+// ClientTokenRepository: idempotency records. A client token is stored in the
+// same transaction as the effect it guards, with a hash of the request, so a
+// retry returns the original result and a reuse with other parameters is
+// refused. Called inside a Store transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "controller/store/database.h"
+
+namespace gureum::controller {
+
+struct ClientTokenRecord {
+  std::string operation;
+  std::string request_hash;
+  std::string result;  // operation-specific (e.g. the reservation id)
+  int64_t created_at = 0;
+};
+
+class ClientTokenRepository {
+ public:
+  explicit ClientTokenRepository(Database& db) : db_(db) {}
+
+  std::optional<ClientTokenRecord> Get(const std::string& project_id, const std::string& token);
+  void Insert(const std::string& project_id, const std::string& token,
+              const ClientTokenRecord& record);
+  // Forgets tokens created before `cutoff`; returns how many.
+  int PurgeBefore(int64_t cutoff);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace gureum::controller

@@ -1,0 +1,264 @@
+#include "controller/store/instance_repository.h"
+
+namespace gureum::controller {
+namespace {
+
+constexpr const char* kColumns =
+    "i.seq, i.instance_id, i.project_id, i.reservation_id, i.launch_index, i.image_id, "
+    "i.instance_type, i.vcpus, i.memory_mib, i.root_disk_gib, i.key_name, i.public_key, "
+    "i.user_data, i.host_id, h.name, i.availability_zone, i.state, i.state_reason_code, "
+    "i.state_reason_message, i.desired_state, i.force_stop, i.reboot_token, i.mac_address, "
+    "i.private_ip, i.network, i.client_token, i.launched_at, i.state_changed_at, "
+    "i.terminated_at, h.state";
+
+InstanceRecord ReadRow(const Statement& s) {
+  InstanceRecord r;
+  r.seq = s.Int(0);
+  r.instance_id = s.Text(1);
+  r.project_id = s.Text(2);
+  r.reservation_id = s.Text(3);
+  r.launch_index = static_cast<int>(s.Int(4));
+  r.image_id = s.Text(5);
+  r.instance_type = s.Text(6);
+  r.vcpus = static_cast<int>(s.Int(7));
+  r.memory_mib = s.Int(8);
+  r.root_disk_gib = s.Int(9);
+  r.key_name = s.Text(10);
+  r.public_key = s.Text(11);
+  r.user_data = s.Blob(12);
+  r.host_id = s.Text(13);
+  r.host_name = s.Text(14);
+  r.availability_zone = s.Text(15);
+  r.state = s.Text(16);
+  r.reason_code = s.Text(17);
+  r.reason_message = s.Text(18);
+  r.desired_state = s.Text(19);
+  r.force_stop = s.Int(20) != 0;
+  r.reboot_token = s.Int(21);
+  r.mac_address = s.Text(22);
+  r.private_ip = s.Text(23);
+  r.network = s.Text(24);
+  r.client_token = s.Text(25);
+  r.launched_at = s.Int(26);
+  r.state_changed_at = s.Int(27);
+  if (!s.IsNull(28)) r.terminated_at = s.Int(28);
+  r.host_state = s.Text(29);
+  return r;
+}
+
+// SQL for one filter: a condition with one '?' per value.
+std::string FilterCondition(const std::string& name, size_t values) {
+  std::string placeholders;
+  for (size_t i = 0; i < values; ++i) placeholders += i ? ",?" : "?";
+  auto in = [&](const std::string& column) { return column + " IN (" + placeholders + ")"; };
+  if (name == "instance-id") return in("i.instance_id");
+  if (name == "instance-state-name") return in("i.state");
+  if (name == "instance-type") return in("i.instance_type");
+  if (name == "image-id") return in("i.image_id");
+  if (name == "key-name") return in("i.key_name");
+  if (name == "host-name") return in("h.name");
+  if (name == "host-id") return in("i.host_id");
+  if (name == "private-ip-address") return in("i.private_ip");
+  if (name == "reservation-id") return in("i.reservation_id");
+  if (name == "availability-zone") return in("i.availability_zone");
+  if (name == "tag-key") {
+    return "EXISTS (SELECT 1 FROM instance_tags t WHERE t.instance_id = i.instance_id AND " +
+           in("t.key") + ")";
+  }
+  if (name.rfind("tag:", 0) == 0) {
+    return "EXISTS (SELECT 1 FROM instance_tags t WHERE t.instance_id = i.instance_id AND "
+           "t.key = ? AND " +
+           in("t.value") + ")";
+  }
+  throw StoreError(0, "unknown instance filter " + name);
+}
+
+}  // namespace
+
+void InstanceRepository::Insert(const InstanceRecord& r) {
+  Statement s = db_.Prepare(
+      "INSERT INTO instances (instance_id, project_id, reservation_id, launch_index, image_id, "
+      "instance_type, vcpus, memory_mib, root_disk_gib, key_name, public_key, user_data, host_id, "
+      "availability_zone, state, state_reason_code, state_reason_message, desired_state, "
+      "force_stop, reboot_token, mac_address, private_ip, network, client_token, launched_at, "
+      "state_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.Bind(1, r.instance_id)
+      .Bind(2, r.project_id)
+      .Bind(3, r.reservation_id)
+      .Bind(4, r.launch_index)
+      .Bind(5, r.image_id)
+      .Bind(6, r.instance_type)
+      .Bind(7, r.vcpus)
+      .Bind(8, r.memory_mib)
+      .Bind(9, r.root_disk_gib)
+      .Bind(10, r.key_name)
+      .Bind(11, r.public_key)
+      .BindBlob(12, r.user_data)
+      .Bind(13, r.host_id)
+      .Bind(14, r.availability_zone)
+      .Bind(15, r.state)
+      .Bind(16, r.reason_code)
+      .Bind(17, r.reason_message)
+      .Bind(18, r.desired_state)
+      .Bind(19, r.force_stop ? 1 : 0)
+      .Bind(20, r.reboot_token)
+      .Bind(21, r.mac_address);
+  if (r.private_ip.empty()) {
+    s.BindNull(22);
+  } else {
+    s.Bind(22, r.private_ip);
+  }
+  s.Bind(23, r.network).Bind(24, r.client_token).Bind(25, r.launched_at).Bind(26,
+                                                                                r.state_changed_at);
+  s.Run();
+  for (const auto& [key, value] : r.tags) {
+    db_.Prepare("INSERT INTO instance_tags (instance_id, key, value) VALUES (?,?,?)")
+        .Bind(1, r.instance_id)
+        .Bind(2, key)
+        .Bind(3, value)
+        .Run();
+  }
+}
+
+std::optional<InstanceRecord> InstanceRepository::Get(const std::string& instance_id) {
+  Statement s = db_.Prepare(std::string("SELECT ") + kColumns +
+                            " FROM instances i JOIN hosts h ON h.host_id = i.host_id "
+                            "WHERE i.instance_id = ?");
+  s.Bind(1, instance_id);
+  if (!s.Step()) return std::nullopt;
+  InstanceRecord r = ReadRow(s);
+  LoadTags(r);
+  return r;
+}
+
+std::vector<InstanceRecord> InstanceRepository::List(const InstanceQuery& q) {
+  std::string sql = std::string("SELECT ") + kColumns +
+                    " FROM instances i JOIN hosts h ON h.host_id = i.host_id WHERE i.seq > ?";
+  if (!q.project_id.empty()) sql += " AND i.project_id = ?";
+  if (!q.instance_ids.empty()) sql += " AND " + FilterCondition("instance-id", q.instance_ids.size());
+  for (const auto& [name, values] : q.filters) sql += " AND " + FilterCondition(name, values.size());
+  sql += " ORDER BY i.seq LIMIT ?";
+  Statement s = db_.Prepare(sql);
+  int index = 1;
+  s.Bind(index++, q.after_seq);
+  if (!q.project_id.empty()) s.Bind(index++, q.project_id);
+  for (const auto& id : q.instance_ids) s.Bind(index++, id);
+  for (const auto& [name, values] : q.filters) {
+    if (name.rfind("tag:", 0) == 0) s.Bind(index++, name.substr(4));
+    for (const auto& value : values) s.Bind(index++, value);
+  }
+  s.Bind(index, q.limit);
+  std::vector<InstanceRecord> rows;
+  while (s.Step()) rows.push_back(ReadRow(s));
+  for (auto& r : rows) LoadTags(r);
+  return rows;
+}
+
+std::vector<InstanceRecord> InstanceRepository::ListActiveOnHost(const std::string& host_id) {
+  Statement s = db_.Prepare(std::string("SELECT ") + kColumns +
+                            " FROM instances i JOIN hosts h ON h.host_id = i.host_id "
+                            "WHERE i.host_id = ? AND i.state != 'terminated' ORDER BY i.seq");
+  s.Bind(1, host_id);
+  std::vector<InstanceRecord> rows;
+  while (s.Step()) rows.push_back(ReadRow(s));
+  return rows;
+}
+
+void InstanceRepository::UpdateState(const std::string& instance_id, const std::string& state,
+                                     const std::string& reason_code,
+                                     const std::string& reason_message, int64_t at) {
+  db_.Prepare(
+         "UPDATE instances SET state = ?, state_reason_code = ?, state_reason_message = ?, "
+         "state_changed_at = ?, terminated_at = CASE WHEN ? = 'terminated' THEN ? ELSE NULL END "
+         "WHERE instance_id = ?")
+      .Bind(1, state)
+      .Bind(2, reason_code)
+      .Bind(3, reason_message)
+      .Bind(4, at)
+      .Bind(5, state)
+      .Bind(6, at)
+      .Bind(7, instance_id)
+      .Run();
+}
+
+void InstanceRepository::UpdateDesired(const std::string& instance_id,
+                                       const std::string& desired_state, bool force_stop) {
+  db_.Prepare("UPDATE instances SET desired_state = ?, force_stop = ? WHERE instance_id = ?")
+      .Bind(1, desired_state)
+      .Bind(2, force_stop ? 1 : 0)
+      .Bind(3, instance_id)
+      .Run();
+}
+
+void InstanceRepository::BumpRebootToken(const std::string& instance_id) {
+  db_.Prepare("UPDATE instances SET reboot_token = reboot_token + 1 WHERE instance_id = ?")
+      .Bind(1, instance_id)
+      .Run();
+}
+
+void InstanceRepository::SetPrivateIp(const std::string& instance_id, const std::string& ip) {
+  Statement s = db_.Prepare("UPDATE instances SET private_ip = ? WHERE instance_id = ?");
+  if (ip.empty()) {
+    s.BindNull(1);
+  } else {
+    s.Bind(1, ip);
+  }
+  s.Bind(2, instance_id).Run();
+}
+
+int InstanceRepository::PurgeTerminatedBefore(int64_t cutoff) {
+  db_.Prepare("DELETE FROM instances WHERE state = 'terminated' AND terminated_at < ?")
+      .Bind(1, cutoff)
+      .Run();
+  return db_.Changes();
+}
+
+int InstanceRepository::CountActiveUsingImage(const std::string& image_id) {
+  Statement s = db_.Prepare(
+      "SELECT COUNT(*) FROM instances WHERE image_id = ? AND state != 'terminated'");
+  s.Bind(1, image_id).Step();
+  return static_cast<int>(s.Int(0));
+}
+
+int InstanceRepository::CountActiveOfType(const std::string& instance_type) {
+  Statement s = db_.Prepare(
+      "SELECT COUNT(*) FROM instances WHERE instance_type = ? AND state != 'terminated'");
+  s.Bind(1, instance_type).Step();
+  return static_cast<int>(s.Int(0));
+}
+
+std::map<std::string, HostAllocation> InstanceRepository::AllocationByHost() {
+  Statement s = db_.Prepare(
+      "SELECT host_id, SUM(vcpus), SUM(memory_mib), SUM(root_disk_gib), COUNT(*) "
+      "FROM instances WHERE state != 'terminated' GROUP BY host_id");
+  std::map<std::string, HostAllocation> out;
+  while (s.Step()) {
+    out[s.Text(0)] = HostAllocation{static_cast<int>(s.Int(1)), s.Int(2), s.Int(3),
+                                    static_cast<int>(s.Int(4))};
+  }
+  return out;
+}
+
+bool InstanceRepository::MacInUse(const std::string& mac) {
+  Statement s = db_.Prepare("SELECT 1 FROM instances WHERE mac_address = ?");
+  return s.Bind(1, mac).Step();
+}
+
+std::vector<std::string> InstanceRepository::PrivateIpsInUse(const std::string& network) {
+  Statement s = db_.Prepare(
+      "SELECT private_ip FROM instances WHERE network = ? AND private_ip IS NOT NULL");
+  s.Bind(1, network);
+  std::vector<std::string> out;
+  while (s.Step()) out.push_back(s.Text(0));
+  return out;
+}
+
+void InstanceRepository::LoadTags(InstanceRecord& record) {
+  Statement s =
+      db_.Prepare("SELECT key, value FROM instance_tags WHERE instance_id = ? ORDER BY key");
+  s.Bind(1, record.instance_id);
+  record.tags.clear();
+  while (s.Step()) record.tags.emplace_back(s.Text(0), s.Text(1));
+}
+
+}  // namespace gureum::controller

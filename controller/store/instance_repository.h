@@ -1,0 +1,56 @@
+// InstanceRepository: the instances aggregate (rows and tags). Called inside a
+// Store transaction; not thread-safe on its own.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/store/database.h"
+#include "controller/store/records.h"
+
+namespace gureum::controller {
+
+// A validated query: every filter name is known (the API checks names).
+struct InstanceQuery {
+  std::string project_id;  // empty = all projects
+  std::vector<std::string> instance_ids;
+  std::map<std::string, std::vector<std::string>> filters;  // name -> any of values
+  int64_t after_seq = 0;
+  int limit = 1000;
+};
+
+class InstanceRepository {
+ public:
+  explicit InstanceRepository(Database& db) : db_(db) {}
+
+  void Insert(const InstanceRecord& record);
+  std::optional<InstanceRecord> Get(const std::string& instance_id);
+  // Rows ordered by seq, at most query.limit.
+  std::vector<InstanceRecord> List(const InstanceQuery& query);
+  // Every instance on a host that is not terminated, by seq.
+  std::vector<InstanceRecord> ListActiveOnHost(const std::string& host_id);
+
+  void UpdateState(const std::string& instance_id, const std::string& state,
+                   const std::string& reason_code, const std::string& reason_message,
+                   int64_t at);
+  void UpdateDesired(const std::string& instance_id, const std::string& desired_state,
+                     bool force_stop);
+  void BumpRebootToken(const std::string& instance_id);
+  void SetPrivateIp(const std::string& instance_id, const std::string& ip);
+
+  // Deletes instances terminated before `cutoff`; returns how many.
+  int PurgeTerminatedBefore(int64_t cutoff);
+  int CountActiveUsingImage(const std::string& image_id);
+  int CountActiveOfType(const std::string& instance_type);
+  std::map<std::string, HostAllocation> AllocationByHost();
+  bool MacInUse(const std::string& mac);
+  std::vector<std::string> PrivateIpsInUse(const std::string& network);
+
+ private:
+  void LoadTags(InstanceRecord& record);
+  Database& db_;
+};
+
+}  // namespace gureum::controller

@@ -1,0 +1,120 @@
+// Plain rows of the store's aggregates, as repositories read and write them.
+// Values only: no behaviour, no locking.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gureum::controller {
+
+using TagList = std::vector<std::pair<std::string, std::string>>;
+
+struct InstanceRecord {
+  int64_t seq = 0;
+  std::string instance_id;
+  std::string project_id;
+  std::string reservation_id;
+  int launch_index = 0;
+  std::string image_id;
+  std::string instance_type;
+  int vcpus = 0;
+  int64_t memory_mib = 0;
+  int64_t root_disk_gib = 0;
+  std::string key_name;
+  std::string public_key;
+  std::string user_data;
+  std::string host_id;
+  std::string host_name;   // read-only, joined from hosts
+  std::string host_state;  // read-only, joined from hosts
+  std::string availability_zone;
+  std::string state;
+  std::string reason_code;
+  std::string reason_message;
+  std::string desired_state;
+  bool force_stop = false;
+  int64_t reboot_token = 0;
+  std::string mac_address;
+  std::string private_ip;
+  std::string network;
+  std::string client_token;
+  int64_t launched_at = 0;
+  int64_t state_changed_at = 0;
+  std::optional<int64_t> terminated_at;
+  TagList tags;
+};
+
+struct ImageRecord {
+  std::string image_id;
+  std::string project_id;
+  std::string name;
+  std::string description;
+  std::string state;
+  std::string disk_format;
+  int64_t size_bytes = 0;
+  int64_t virtual_size_bytes = 0;
+  std::string sha256;
+  std::string kernel_sha256;
+  std::string ramdisk_sha256;
+  std::string kernel_args;
+  int64_t created_at = 0;
+};
+
+struct KeyPairRecord {
+  std::string key_pair_id;
+  std::string project_id;
+  std::string key_name;
+  std::string key_type;
+  std::string fingerprint;
+  std::string public_key;
+  int64_t created_at = 0;
+};
+
+struct InstanceTypeRecord {
+  std::string name;
+  int vcpus = 0;
+  int64_t memory_mib = 0;
+  int64_t root_disk_gib = 0;
+};
+
+struct HostRecord {
+  std::string host_id;
+  std::string name;
+  std::string state;  // up | down
+  bool enabled = true;
+  std::string hypervisor_type;
+  std::string virt_type;
+  int vcpus = 0;
+  int64_t memory_mib = 0;
+  int64_t disk_gib = 0;
+  std::string availability_zone;
+  std::string agent_version;
+  int64_t registered_at = 0;
+  int64_t last_heartbeat = 0;
+};
+
+// What instances on a host hold (every state but terminated).
+struct HostAllocation {
+  int vcpus = 0;
+  int64_t memory_mib = 0;
+  int64_t disk_gib = 0;
+  int instance_count = 0;
+};
+
+struct EventRecord {
+  int64_t seq = 0;
+  int64_t time = 0;
+  std::string request_id;
+  std::string actor;
+  std::string project_id;
+  std::string resource_type;
+  std::string resource_id;
+  std::string type;
+  std::string message;
+  std::string from_state;
+  std::string to_state;
+};
+
+}  // namespace gureum::controller
