@@ -1,0 +1,71 @@
+// TestCluster: a real controller and real fake-driver agents as separate
+// processes on loopback (ports chosen by the kernel), and the real `gureum`
+// CLI to drive them: what a user runs, in a temp directory that is removed
+// afterwards. Not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/subprocess.h"
+
+namespace gureum::testing {
+
+struct AgentSpec {
+  std::string host_name;
+  int vcpus = 8;
+  int64_t memory_mib = 16384;
+  int64_t disk_gib = 200;
+  std::string zone = "zone-a";
+};
+
+class TestCluster {
+ public:
+  TestCluster();
+  ~TestCluster();
+
+  void StartController();
+  // SIGTERM (or SIGKILL with kill9) and wait.
+  void StopController(bool kill9 = false);
+
+  // Registers an agent and starts it; returns its index.
+  int AddAgent(AgentSpec spec);
+  void StartAgent(int index);
+  void StopAgent(int index, bool kill9 = false);
+
+  // Runs `gureum --endpoint <controller> args...`.
+  RunResult Cli(const std::vector<std::string>& args, const std::string& stdin_data = "");
+  // Runs with `-o json`, requires exit 0 and parses stdout.
+  nlohmann::json CliJson(const std::vector<std::string>& args);
+
+  // Waits until every named instance is in `state`.
+  bool WaitForState(const std::vector<std::string>& ids, const std::string& state,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  bool WaitForHostsUp(size_t count, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // Imports a small raw image file and returns its id.
+  std::string ImportImage(const std::string& name);
+  // Rows in a table of the controller's database (read-only sqlite3 query).
+  int64_t CountRows(const std::string& table);
+
+  const std::string& dir() const { return dir_; }
+  std::string endpoint() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string database() const { return dir_ + "/controller/gureum.db"; }
+  Subprocess* controller() { return controller_.get(); }
+
+ private:
+  std::string dir_;
+  int port_ = 0;
+  std::unique_ptr<Subprocess> controller_;
+  std::vector<AgentSpec> agent_specs_;
+  std::vector<std::unique_ptr<Subprocess>> agents_;
+  int controller_starts_ = 0;
+};
+
+// Path of a built binary (build/bin/NAME).
+std::string BinPath(const std::string& name);
+
+}  // namespace gureum::testing
