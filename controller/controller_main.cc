@@ -39,6 +39,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--heartbeat-interval-ms", heartbeat_ms, "agent heartbeat interval")
       ->capture_default_str();
+  app.add_option("--network", options.network.name, "libvirt network instances attach to")
+      ->capture_default_str();
+  app.add_option("--network-cidr", options.network.cidr, "the network's IPv4 prefix (IPAM pool)")
+      ->capture_default_str();
+  app.add_option("--network-reserved", options.network.reserved,
+                 "host addresses kept out of the pool after the gateway")
+      ->capture_default_str();
   std::string backup_file;
   auto* backup = app.add_subcommand("backup", "online backup of the database to FILE and exit");
   backup->add_option("file", backup_file, "destination file")->required();

@@ -12,13 +12,15 @@
 namespace gureum::controller {
 
 struct ControllerServer::Parts {
-  Parts(std::unique_ptr<Store> s, const ControllerOptions& o, const Clock& clock, IdGenerator& ids)
+  Parts(std::unique_ptr<Store> s, const ControllerOptions& o, const Clock& clock, IdGenerator& ids,
+        IpAllocator ip_allocator)
       : store(std::move(s)),
+        ips(std::move(ip_allocator)),
         blobs(o.data_dir + "/images"),
         registry(ids),
         core{*store, clock, ids, registry, events},
         scheduler(Scheduler::Default()),
-        launcher(core, *scheduler),
+        launcher(core, *scheduler, ips),
         power(core),
         queries(core),
         images(core, blobs),
@@ -26,7 +28,7 @@ struct ControllerServer::Parts {
         instance_types(core),
         hosts(core),
         reports(core),
-        desired(*store),
+        desired(*store, ips.network()),
         janitor(core, JanitorOptions{o.terminated_retention, std::chrono::hours(48)}),
         compute(ComputeCore{core, launcher, power, queries, images, key_pairs, instance_types,
                             hosts, registry},
@@ -34,6 +36,7 @@ struct ControllerServer::Parts {
         agent_service(registry, hosts, reports, desired, blobs, o.heartbeat_interval) {}
 
   std::unique_ptr<Store> store;
+  IpAllocator ips;
   BlobStore blobs;
   EventBus events;
   AgentRegistry registry;
@@ -74,7 +77,9 @@ absl::StatusOr<int> ControllerServer::Start() {
       !s.ok()) {
     return s;
   }
-  parts_ = std::make_unique<Parts>(std::move(*store), options_, clock_, ids_);
+  auto ips = IpAllocator::Create(options_.network);
+  if (!ips.ok()) return ips.status();
+  parts_ = std::make_unique<Parts>(std::move(*store), options_, clock_, ids_, std::move(*ips));
 
   int port = 0;
   grpc::ServerBuilder builder;

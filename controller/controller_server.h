@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "common/id_generator.h"
+#include "controller/core/ip_allocator.h"
 
 namespace gureum::controller {
 
@@ -25,6 +26,7 @@ struct ControllerOptions {
   std::chrono::milliseconds heartbeat_interval{2000};
   std::chrono::milliseconds janitor_interval{30000};
   std::chrono::milliseconds terminated_retention{std::chrono::hours(1)};
+  NetworkConfig network;
 };
 
 class ControllerServer {

@@ -79,10 +79,6 @@ absl::Status AgentReportApplier::Apply(
         spdlog::warn("report for {} from {} not applied: {}", r.instance_id, host_name,
                      status.ToString());
       }
-      if (!observed.private_ip_address().empty() && r.private_ip.empty() &&
-          r.state != "terminated") {
-        repos.instances.SetPrivateIp(r.instance_id, observed.private_ip_address());
-      }
     }
     return absl::OkStatus();
   });

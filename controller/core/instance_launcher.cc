@@ -114,6 +114,10 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
       r.state = std::string(StateName(InstanceState::kPending));
       r.desired_state = "running";
       r.mac_address = NewMacAddress(repos);
+      r.network = ips_.network();
+      auto ip = ips_.Allocate(repos);
+      if (!ip.ok()) return ip.status();
+      r.private_ip = *ip;
       r.client_token = request.client_token();
       r.launched_at = now;
       r.state_changed_at = now;

@@ -7,6 +7,7 @@
 #include <absl/status/statusor.h>
 
 #include "controller/core/core_context.h"
+#include "controller/core/ip_allocator.h"
 #include "controller/scheduler/scheduler.h"
 #include "gureum/v1/compute.pb.h"
 
@@ -14,8 +15,8 @@ namespace gureum::controller {
 
 class InstanceLauncher {
  public:
-  InstanceLauncher(CoreContext& core, const Scheduler& scheduler)
-      : core_(core), scheduler_(scheduler) {}
+  InstanceLauncher(CoreContext& core, const Scheduler& scheduler, const IpAllocator& ips)
+      : core_(core), scheduler_(scheduler), ips_(ips) {}
 
   // `request` has passed the API's field validation.
   absl::StatusOr<v1::RunInstancesResponse> Run(const RequestContext& ctx,
@@ -26,6 +27,7 @@ class InstanceLauncher {
 
   CoreContext& core_;
   const Scheduler& scheduler_;
+  const IpAllocator& ips_;
 };
 
 }  // namespace gureum::controller
