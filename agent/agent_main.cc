@@ -1,0 +1,107 @@
+// gureum-agent: the host agent. Wiring only: flags -> driver, sync, link;
+// runs until SIGINT/SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include "agent/controller_link.h"
+#include "agent/driver_factory.h"
+#include "agent/sync/desired_state_sync.h"
+#include "common/clock.h"
+#include "common/logging.h"
+
+#ifndef GUREUM_AGENT_VERSION
+#define GUREUM_AGENT_VERSION "dev"
+#endif
+
+namespace {
+
+std::string LocalHostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "localhost";
+  return name;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace gureum::agent;
+
+  CLI::App app{"gureum-agent: runs Gureum instances on this host"};
+  ControllerLinkOptions link;
+  link.host_name = LocalHostName();
+  link.agent_version = GUREUM_AGENT_VERSION;
+  DriverOptions driver;
+  std::string log_level = "info";
+  int64_t resync_ms = 2000;
+  int64_t stop_timeout_s = 60;
+
+  app.add_option("--controller", link.controller_address, "Controller address HOST:PORT")
+      ->capture_default_str();
+  app.add_option("--host-name", link.host_name, "Name this host registers with")
+      ->capture_default_str();
+  app.add_option("--driver", driver.name, "Hypervisor driver")->capture_default_str();
+  app.add_option("--availability-zone", link.availability_zone, "Availability zone of this host")
+      ->capture_default_str();
+  CLI::Option* vcpus = app.add_option("--vcpus", driver.fake_vcpus,
+                                      "vCPUs offered (fake capacity; overrides a real driver's)")
+                           ->capture_default_str();
+  CLI::Option* memory = app.add_option("--memory-mib", driver.fake_memory_mib,
+                                       "Memory offered in MiB (fake capacity; overrides)")
+                            ->capture_default_str();
+  CLI::Option* disk = app.add_option("--disk-gib", driver.fake_disk_gib,
+                                     "Disk offered in GiB (fake capacity; overrides)")
+                          ->capture_default_str();
+  app.add_option("--fake-state-file", driver.fake_state_file,
+                 "Keep fake guests in this JSON file across agent restarts");
+  app.add_option("--data-dir", driver.data_dir, "Agent data directory")->capture_default_str();
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
+  app.add_option("--resync-interval-ms", resync_ms, "Converge at least this often")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--stop-timeout-s", stop_timeout_s,
+                 "Power off a guest that ignores shutdown for this long")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  CLI11_PARSE(app, argc, argv);
+
+  gureum::InitLogging("agent", log_level);
+  // Flags given explicitly override what a real driver reports.
+  if (vcpus->count() > 0) link.vcpus = driver.fake_vcpus;
+  if (memory->count() > 0) link.memory_mib = driver.fake_memory_mib;
+  if (disk->count() > 0) link.disk_gib = driver.fake_disk_gib;
+  link.resync_interval = std::chrono::milliseconds(resync_ms);
+
+  // Block the stop signals before any thread starts so only sigwait sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  gureum::SystemClock clock;
+  absl::StatusOr<AgentBackend> backend = MakeAgentBackend(driver, clock);
+  if (!backend.ok()) {
+    spdlog::critical("cannot start driver: {}", backend.status().ToString());
+    return 1;
+  }
+  DesiredStateSync sync(
+      *backend->driver, *backend->artifacts, clock,
+      DesiredStateSyncOptions{.stop_timeout = std::chrono::seconds(stop_timeout_s)});
+  ControllerLink controller_link(link, *backend->driver, sync);
+  spdlog::info("gureum-agent {} on {} (driver {}) -> {}", link.agent_version, link.host_name,
+               driver.name, link.controller_address);
+  controller_link.Start();
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("signal {}: stopping", signal);
+  controller_link.Stop();
+  return 0;
+}

@@ -1,0 +1,403 @@
+#include "agent/sync/desired_state_sync.h"
+
+#include <utility>
+
+#include <absl/strings/numbers.h>
+#include <absl/strings/str_cat.h>
+#include <google/protobuf/util/time_util.h>
+#include <spdlog/spdlog.h>
+
+namespace gureum::agent {
+namespace {
+
+constexpr char kIntentDefined[] = "defined";
+constexpr char kIntentRunning[] = "running";
+constexpr char kIntentStopping[] = "stopping";
+constexpr char kIntentStopped[] = "stopped";
+constexpr char kIntentStoppedByGuest[] = "stopped_by_guest";
+
+std::string MetadataOf(const DomainInfo& domain, const char* key) {
+  auto it = domain.metadata.find(key);
+  return it == domain.metadata.end() ? std::string() : it->second;
+}
+
+int64_t AppliedRebootToken(const DomainInfo& domain) {
+  int64_t token = 0;
+  if (!absl::SimpleAtoi(MetadataOf(domain, kRebootTokenKey), &token)) return 0;
+  return token;
+}
+
+v1::ObservedInstance Observation(const std::string& id, v1::ObservedState state) {
+  v1::ObservedInstance o;
+  o.set_instance_id(id);
+  o.set_state(state);
+  return o;
+}
+
+void SetRunningFacts(v1::ObservedInstance& o, const DomainInfo& domain) {
+  o.set_applied_reboot_token(AppliedRebootToken(domain));
+  if (domain.boot_time_ms > 0) {
+    *o.mutable_boot_time() =
+        google::protobuf::util::TimeUtil::MillisecondsToTimestamp(domain.boot_time_ms);
+  }
+}
+
+bool IsOff(PowerState state) { return state == PowerState::kShutoff; }
+
+}  // namespace
+
+DesiredStateSync::DesiredStateSync(HypervisorDriver& driver, InstanceArtifacts& artifacts,
+                                   const Clock& clock, DesiredStateSyncOptions options)
+    : driver_(driver), artifacts_(artifacts), clock_(clock), options_(options) {}
+
+void DesiredStateSync::SetDesired(v1::DesiredSet desired) {
+  std::lock_guard lock(desired_mutex_);
+  desired_ = std::move(desired);
+}
+
+ConvergeResult DesiredStateSync::Converge() {
+  std::lock_guard converge_lock(converge_mutex_);
+  std::optional<v1::DesiredSet> desired;
+  {
+    std::lock_guard lock(desired_mutex_);
+    desired = desired_;
+  }
+
+  ConvergeResult result;
+  absl::StatusOr<std::vector<DomainInfo>> listed = driver_.List();
+  if (!listed.ok()) {
+    // Without a view of the host nothing can be decided; the previous report
+    // stands and the next pass tries again.
+    spdlog::error("sync: cannot list domains: {}", listed.status().ToString());
+    for (const auto& [id, bytes] : last_reported_) {
+      result.all.emplace_back().ParseFromString(bytes);
+    }
+    result.generation = applied_generation_.load();
+    return result;
+  }
+  std::map<std::string, DomainInfo> domains;
+  for (DomainInfo& d : *listed) {
+    std::string id = d.instance_id;
+    domains.emplace(std::move(id), std::move(d));
+  }
+
+  if (!desired) {
+    for (const auto& [id, domain] : domains) result.all.push_back(Observe(domain));
+  } else {
+    std::set<std::string> seen;
+    for (const v1::DesiredInstance& d : desired->instances()) {
+      if (d.instance_id().empty() || !seen.insert(d.instance_id()).second) {
+        spdlog::warn("sync: ignoring desired entry with empty or repeated id '{}'",
+                     d.instance_id());
+        continue;
+      }
+      auto it = domains.find(d.instance_id());
+      std::optional<DomainInfo> domain;
+      if (it != domains.end()) domain = it->second;
+      v1::ObservedInstance o = ConvergeOne(d, std::move(domain));
+      if (o.state() != v1::OBSERVED_ABSENT && o.state() != v1::OBSERVED_FAILED) {
+        o.set_private_ip_address(d.spec().private_ip_address());
+      }
+      result.all.push_back(std::move(o));
+    }
+    for (const auto& [id, domain] : domains) {
+      if (!seen.contains(id)) RemoveOrphan(domain);
+    }
+    for (auto it = tracks_.begin(); it != tracks_.end();) {
+      it = seen.contains(it->first) ? std::next(it) : tracks_.erase(it);
+    }
+    result.generation = desired->generation();
+    applied_generation_.store(desired->generation());
+  }
+
+  std::map<std::string, std::string> reported;
+  for (const v1::ObservedInstance& o : result.all) {
+    std::string bytes = o.SerializeAsString();
+    auto previous = last_reported_.find(o.instance_id());
+    if (previous == last_reported_.end() || previous->second != bytes) result.changed.push_back(o);
+    if (o.state() == v1::OBSERVED_STOPPING || o.state() == v1::OBSERVED_BUILDING) {
+      result.settling = true;
+    }
+    reported.emplace(o.instance_id(), std::move(bytes));
+  }
+  last_reported_ = std::move(reported);
+  return result;
+}
+
+v1::ObservedInstance DesiredStateSync::ConvergeOne(const v1::DesiredInstance& desired,
+                                                   std::optional<DomainInfo> domain) {
+  const std::string& id = desired.instance_id();
+  Track& track = tracks_[id];
+  std::string fingerprint = desired.SerializeAsString();
+  if (track.failed_for) {
+    if (*track.failed_for == fingerprint) {
+      v1::ObservedInstance o = Observation(id, v1::OBSERVED_FAILED);
+      o.set_reason_code(kReasonInternalError);
+      o.set_reason_message(track.failure_message);
+      return o;
+    }
+    spdlog::info("sync: {}: desired state changed after a failure; trying again", id);
+    track.failed_for.reset();
+    track.failure_message.clear();
+  }
+  switch (desired.power()) {
+    case v1::DESIRED_RUNNING:
+      return EnsureRunning(desired, std::move(domain), track, fingerprint);
+    case v1::DESIRED_STOPPED:
+      return EnsureStopped(desired, std::move(domain), track, fingerprint);
+    case v1::DESIRED_ABSENT:
+      return EnsureAbsent(desired, std::move(domain), track, fingerprint);
+    default:
+      spdlog::warn("sync: {}: desired power unspecified; only observing", id);
+      return domain ? Observe(*domain) : Observation(id, v1::OBSERVED_ABSENT);
+  }
+}
+
+absl::StatusOr<DomainInfo> DesiredStateSync::Create(const v1::DesiredInstance& desired,
+                                                    const char* intent) {
+  const std::string& id = desired.instance_id();
+  absl::StatusOr<DomainSpec> spec = artifacts_.Prepare(desired);
+  if (!spec.ok()) {
+    return absl::Status(spec.status().code(),
+                        absl::StrCat("prepare failed: ", spec.status().message()));
+  }
+  spec->instance_id = id;
+  spec->metadata[kRebootTokenKey] = absl::StrCat(desired.reboot_token());
+  spec->metadata[kPowerIntentKey] = intent;
+  if (absl::Status s = driver_.Define(*spec); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("define failed: ", s.message()));
+  }
+  spdlog::info("sync: {}: defined ({} vCPU, {} MiB)", id, spec->vcpus, spec->memory_mib);
+  absl::StatusOr<DomainInfo> info = driver_.Info(id);
+  if (!info.ok()) {
+    return absl::Status(
+        info.status().code(),
+        absl::StrCat("define failed: domain not found after define: ", info.status().message()));
+  }
+  return info;
+}
+
+v1::ObservedInstance DesiredStateSync::EnsureRunning(const v1::DesiredInstance& desired,
+                                                     std::optional<DomainInfo> domain, Track& track,
+                                                     const std::string& fingerprint) {
+  const std::string& id = desired.instance_id();
+  track.stop_requested_ms.reset();
+  track.released = false;
+  if (!domain) {
+    absl::StatusOr<DomainInfo> created = Create(desired, kIntentDefined);
+    if (!created.ok()) return Fail(id, track, fingerprint, "", created.status());
+    domain = std::move(*created);
+  }
+  DomainInfo& d = *domain;
+  std::string intent = MetadataOf(d, kPowerIntentKey);
+
+  if (d.state == PowerState::kShuttingDown) {
+    // Either our earlier stop or the guest itself; decide once it is off.
+    return Observation(id, v1::OBSERVED_STOPPING);
+  }
+
+  bool off = IsOff(d.state) || d.state == PowerState::kCrashed;
+  if (off && (intent == kIntentRunning || intent == kIntentStoppedByGuest)) {
+    // We started it and did not stop it: the guest powered off or crashed.
+    if (intent == kIntentRunning) {
+      spdlog::warn("sync: {}: guest stopped by itself ({})", id, d.state_reason);
+      SetIntent(d, kIntentStoppedByGuest);
+    }
+    v1::ObservedInstance o = Observation(id, v1::OBSERVED_STOPPED);
+    o.set_reason_code(kReasonInstanceInitiatedShutdown);
+    o.set_reason_message(d.state_reason == "crashed" ? "Instance crashed"
+                                                     : "Instance initiated shutdown");
+    o.set_applied_reboot_token(AppliedRebootToken(d));
+    return o;
+  }
+
+  if (off) {
+    if (d.state == PowerState::kCrashed) {
+      // A preserved crashed domain is still active; clear it before booting.
+      if (absl::Status s = driver_.PowerOff(id); !s.ok()) {
+        return Fail(id, track, fingerprint, "power off of crashed domain", s);
+      }
+    }
+    if (absl::Status s = driver_.Start(id); !s.ok()) {
+      return Fail(id, track, fingerprint, "start", s);
+    }
+    // A fresh boot makes any pending reboot moot.
+    std::map<std::string, std::string> metadata = d.metadata;
+    metadata[kPowerIntentKey] = kIntentRunning;
+    metadata[kRebootTokenKey] = absl::StrCat(desired.reboot_token());
+    if (absl::Status s = driver_.SetMetadata(id, metadata); !s.ok()) {
+      spdlog::warn("sync: {}: cannot record start: {}", id, s.ToString());
+    }
+    absl::StatusOr<DomainInfo> info = driver_.Info(id);
+    if (!info.ok()) return Fail(id, track, fingerprint, "start", info.status());
+    d = std::move(*info);
+    spdlog::info("sync: {}: started", id);
+  } else if (intent != kIntentRunning) {
+    SetIntent(d, kIntentRunning);
+  }
+
+  v1::ObservedInstance o = Observation(id, v1::OBSERVED_RUNNING);
+  int64_t applied = AppliedRebootToken(d);
+  if (desired.reboot_token() > applied && d.state == PowerState::kRunning &&
+      track.reboot_failed_for != fingerprint) {
+    if (absl::Status s = driver_.Reboot(id); !s.ok()) {
+      // The guest keeps running; say so, and do not try again for this entry.
+      spdlog::error("sync: {}: reboot failed: {}", id, s.ToString());
+      track.reboot_failed_for = fingerprint;
+      o.set_reason_code(kReasonInternalError);
+      o.set_reason_message(absl::StrCat("reboot failed: ", s.message()));
+    } else {
+      std::map<std::string, std::string> metadata = d.metadata;
+      metadata[kRebootTokenKey] = absl::StrCat(desired.reboot_token());
+      if (absl::Status s = driver_.SetMetadata(id, metadata); !s.ok()) {
+        spdlog::warn("sync: {}: cannot record reboot token: {}", id, s.ToString());
+      } else {
+        d.metadata = std::move(metadata);
+      }
+      spdlog::info("sync: {}: rebooted (token {})", id, desired.reboot_token());
+    }
+  }
+  SetRunningFacts(o, d);
+  return o;
+}
+
+v1::ObservedInstance DesiredStateSync::EnsureStopped(const v1::DesiredInstance& desired,
+                                                     std::optional<DomainInfo> domain, Track& track,
+                                                     const std::string& fingerprint) {
+  const std::string& id = desired.instance_id();
+  track.released = false;
+  if (!domain) {
+    absl::StatusOr<DomainInfo> created = Create(desired, kIntentStopped);
+    if (!created.ok()) return Fail(id, track, fingerprint, "", created.status());
+    domain = std::move(*created);
+  }
+  DomainInfo& d = *domain;
+
+  if (d.state == PowerState::kRunning && !track.stop_requested_ms && !desired.force_stop()) {
+    SetIntent(d, kIntentStopping);
+    if (absl::Status s = driver_.Shutdown(id); !s.ok()) {
+      return Fail(id, track, fingerprint, "shutdown", s);
+    }
+    track.stop_requested_ms = clock_.NowMillis();
+    spdlog::info("sync: {}: shutdown requested", id);
+    // A quick guest may already be off.
+    if (absl::StatusOr<DomainInfo> info = driver_.Info(id); info.ok()) d = std::move(*info);
+  }
+
+  if (IsOff(d.state)) {
+    track.stop_requested_ms.reset();
+    SetIntent(d, kIntentStopped);
+    v1::ObservedInstance o = Observation(id, v1::OBSERVED_STOPPED);
+    o.set_applied_reboot_token(AppliedRebootToken(d));
+    return o;
+  }
+  if (d.state == PowerState::kCrashed || d.state == PowerState::kPaused || desired.force_stop()) {
+    return ForceOff(id, d, track, fingerprint);
+  }
+  // Running or shutting down after our request (or one made before a restart
+  // of the agent: the clock starts now).
+  if (!track.stop_requested_ms) track.stop_requested_ms = clock_.NowMillis();
+  if (clock_.NowMillis() - *track.stop_requested_ms >= options_.stop_timeout.count()) {
+    spdlog::warn("sync: {}: did not shut down within {} ms; powering off", id,
+                 options_.stop_timeout.count());
+    return ForceOff(id, d, track, fingerprint);
+  }
+  v1::ObservedInstance o = Observation(id, v1::OBSERVED_STOPPING);
+  o.set_applied_reboot_token(AppliedRebootToken(d));
+  return o;
+}
+
+v1::ObservedInstance DesiredStateSync::ForceOff(const std::string& id, DomainInfo& domain,
+                                                Track& track, const std::string& fingerprint) {
+  SetIntent(domain, kIntentStopping);
+  if (absl::Status s = driver_.PowerOff(id); !s.ok()) {
+    return Fail(id, track, fingerprint, "power off", s);
+  }
+  spdlog::info("sync: {}: powered off", id);
+  track.stop_requested_ms.reset();
+  SetIntent(domain, kIntentStopped);
+  v1::ObservedInstance o = Observation(id, v1::OBSERVED_STOPPED);
+  o.set_applied_reboot_token(AppliedRebootToken(domain));
+  return o;
+}
+
+v1::ObservedInstance DesiredStateSync::EnsureAbsent(const v1::DesiredInstance& desired,
+                                                    std::optional<DomainInfo> domain, Track& track,
+                                                    const std::string& fingerprint) {
+  const std::string& id = desired.instance_id();
+  track.stop_requested_ms.reset();
+  if (domain) {
+    if (absl::Status s = driver_.Undefine(id); !s.ok() && !absl::IsNotFound(s)) {
+      return Fail(id, track, fingerprint, "undefine", s);
+    }
+    spdlog::info("sync: {}: undefined", id);
+    track.released = false;
+  }
+  if (!track.released) {
+    if (absl::Status s = artifacts_.Release(id); !s.ok()) {
+      return Fail(id, track, fingerprint, "release of instance files", s);
+    }
+    track.released = true;
+  }
+  return Observation(id, v1::OBSERVED_ABSENT);
+}
+
+v1::ObservedInstance DesiredStateSync::Fail(const std::string& id, Track& track,
+                                            const std::string& fingerprint, const std::string& step,
+                                            const absl::Status& status) {
+  std::string message = step.empty() ? std::string(status.message())
+                                     : absl::StrCat(step, " failed: ", status.message());
+  spdlog::error("sync: {}: {}", id, message);
+  track.failed_for = fingerprint;
+  track.failure_message = message;
+  v1::ObservedInstance o = Observation(id, v1::OBSERVED_FAILED);
+  o.set_reason_code(kReasonInternalError);
+  o.set_reason_message(message);
+  return o;
+}
+
+void DesiredStateSync::SetIntent(DomainInfo& domain, const std::string& intent) {
+  if (MetadataOf(domain, kPowerIntentKey) == intent) return;
+  std::map<std::string, std::string> metadata = domain.metadata;
+  metadata[kPowerIntentKey] = intent;
+  if (absl::Status s = driver_.SetMetadata(domain.instance_id, metadata); !s.ok()) {
+    spdlog::warn("sync: {}: cannot record power intent '{}': {}", domain.instance_id, intent,
+                 s.ToString());
+    return;
+  }
+  domain.metadata = std::move(metadata);
+}
+
+void DesiredStateSync::RemoveOrphan(const DomainInfo& domain) {
+  const std::string& id = domain.instance_id;
+  spdlog::warn("sync: orphan domain {} ({}) is not in the desired set; removing it", id,
+               PowerStateName(domain.state));
+  if (absl::Status s = driver_.Undefine(id); !s.ok() && !absl::IsNotFound(s)) {
+    spdlog::error("sync: orphan {}: undefine failed: {}", id, s.ToString());
+    return;
+  }
+  if (absl::Status s = artifacts_.Release(id); !s.ok()) {
+    spdlog::error("sync: orphan {}: release failed: {}", id, s.ToString());
+  }
+}
+
+v1::ObservedInstance DesiredStateSync::Observe(const DomainInfo& domain) {
+  switch (domain.state) {
+    case PowerState::kRunning:
+    case PowerState::kPaused: {
+      v1::ObservedInstance o = Observation(domain.instance_id, v1::OBSERVED_RUNNING);
+      SetRunningFacts(o, domain);
+      return o;
+    }
+    case PowerState::kShuttingDown:
+      return Observation(domain.instance_id, v1::OBSERVED_STOPPING);
+    case PowerState::kShutoff:
+    case PowerState::kCrashed:
+      break;
+  }
+  v1::ObservedInstance o = Observation(domain.instance_id, v1::OBSERVED_STOPPED);
+  o.set_applied_reboot_token(AppliedRebootToken(domain));
+  return o;
+}
+
+}  // namespace gureum::agent

@@ -1,0 +1,137 @@
+// DesiredStateSync: converges the controller's desired set for this host onto
+// the hypervisor and says what it observes, level-triggered like a kubelet:
+// each Converge compares the latest desired set with driver.List() and takes
+// the next steps, so a lost message or a restart of either side only delays
+// convergence. Thread-safe: SetDesired may be called from any thread while a
+// Converge runs; Converge calls are serialized.
+//
+// What it keeps with each domain (driver metadata), so a restarted agent
+// carries on where it left off:
+// - "reboot_token": the highest reboot token applied; a desired token above it
+//   reboots the running guest once.
+// - "power_intent": what the agent last did to the power: "defined" (never
+//   started), "running", "stopping", "stopped", or "stopped_by_guest". A shut
+//   off domain whose intent is "running" was stopped from inside (or crashed):
+//   it is reported STOPPED with reason Client.InstanceInitiatedShutdown and
+//   NOT started again while the desired entry says RUNNING; the controller is
+//   expected to record the instance as stopped (desired STOPPED), and a later
+//   StartInstances starts it.
+//
+// Failures to prepare, define, start, stop or remove are reported FAILED
+// (Server.InternalError, message naming the step) and are not retried until
+// that instance's desired entry changes (or the agent restarts).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "agent/hypervisor/driver.h"
+#include "agent/sync/instance_artifacts.h"
+#include "common/clock.h"
+#include "gureum/agent/v1/agent.pb.h"
+
+namespace gureum::agent {
+
+// Domain metadata keys owned by the sync.
+inline constexpr char kRebootTokenKey[] = "reboot_token";
+inline constexpr char kPowerIntentKey[] = "power_intent";
+
+// EC2 state reason codes the agent reports.
+inline constexpr char kReasonInternalError[] = "Server.InternalError";
+inline constexpr char kReasonInstanceInitiatedShutdown[] = "Client.InstanceInitiatedShutdown";
+
+struct DesiredStateSyncOptions {
+  // How long a guest may take to obey an ACPI shutdown before it is powered off.
+  std::chrono::milliseconds stop_timeout{60'000};
+};
+
+struct ConvergeResult {
+  // Every instance of the desired set (or, before the first desired set, every
+  // domain on the host): the full report.
+  std::vector<v1::ObservedInstance> all;
+  // Only those that differ from the previous Converge (new ones included).
+  std::vector<v1::ObservedInstance> changed;
+  // Generation of the desired set this converged; -1 before the first one.
+  int64_t generation = -1;
+  // Something is mid-transition (stopping): converge again soon rather than
+  // at the next resync.
+  bool settling = false;
+};
+
+class DesiredStateSync {
+ public:
+  // `driver`, `artifacts` and `clock` must outlive the sync. The stop timeout
+  // is measured on `clock`.
+  DesiredStateSync(HypervisorDriver& driver, InstanceArtifacts& artifacts, const Clock& clock,
+                   DesiredStateSyncOptions options = {});
+
+  // Replaces the desired set; takes effect at the next Converge. The latest
+  // set wins whatever its generation (a restarted controller may count anew).
+  void SetDesired(v1::DesiredSet desired);
+
+  // One pass: acts on every difference and returns what is observed after it.
+  // Before the first desired set it only observes (nothing is touched).
+  ConvergeResult Converge();
+
+  // Generation of the desired set the last Converge worked on; -1 if none.
+  int64_t applied_generation() const { return applied_generation_.load(); }
+
+ private:
+  // What the sync remembers about one instance between passes.
+  struct Track {
+    std::optional<int64_t> stop_requested_ms;
+    // Set after a failed step: the desired entry (serialized) it failed for
+    // and the message. Nothing is retried while the entry stays the same.
+    std::optional<std::string> failed_for;
+    std::string failure_message;
+    std::optional<std::string> reboot_failed_for;
+    bool released = false;
+  };
+
+  v1::ObservedInstance ConvergeOne(const v1::DesiredInstance& desired,
+                                   std::optional<DomainInfo> domain);
+  v1::ObservedInstance EnsureRunning(const v1::DesiredInstance& desired,
+                                     std::optional<DomainInfo> domain, Track& track,
+                                     const std::string& fingerprint);
+  v1::ObservedInstance EnsureStopped(const v1::DesiredInstance& desired,
+                                     std::optional<DomainInfo> domain, Track& track,
+                                     const std::string& fingerprint);
+  v1::ObservedInstance EnsureAbsent(const v1::DesiredInstance& desired,
+                                    std::optional<DomainInfo> domain, Track& track,
+                                    const std::string& fingerprint);
+  // Prepare + Define a stopped domain with the given power intent.
+  absl::StatusOr<DomainInfo> Create(const v1::DesiredInstance& desired, const char* intent);
+  // Powers off, reports STOPPED and records the intent.
+  v1::ObservedInstance ForceOff(const std::string& id, DomainInfo& domain, Track& track,
+                                const std::string& fingerprint);
+  // Records a failed step and returns the FAILED observation.
+  v1::ObservedInstance Fail(const std::string& id, Track& track, const std::string& fingerprint,
+                            const std::string& step, const absl::Status& status);
+  // Stores `intent` in the domain's metadata if it differs (best effort).
+  void SetIntent(DomainInfo& domain, const std::string& intent);
+  void RemoveOrphan(const DomainInfo& domain);
+  static v1::ObservedInstance Observe(const DomainInfo& domain);
+
+  HypervisorDriver& driver_;
+  InstanceArtifacts& artifacts_;
+  const Clock& clock_;
+  const DesiredStateSyncOptions options_;
+
+  std::mutex desired_mutex_;
+  std::optional<v1::DesiredSet> desired_;  // guarded by desired_mutex_
+
+  std::mutex converge_mutex_;  // one Converge at a time; guards the fields below
+  std::map<std::string, Track> tracks_;
+  std::map<std::string, std::string> last_reported_;  // id -> serialized observation
+
+  std::atomic<int64_t> applied_generation_{-1};
+};
+
+}  // namespace gureum::agent

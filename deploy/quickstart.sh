@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Gureum quickstart: on a fresh Debian 12 machine (as root) installs the
+# dependencies, builds, starts a one-host cloud (controller + agent driving
+# libvirt/QEMU, state in SQLite) and launches a real instance from the tiny
+# test image, then prints its console output and private IP.
+#
+#   ./deploy/quickstart.sh          set up and launch
+#   ./deploy/quickstart.sh stop     stop the controller and agent (guests keep running)
+#   ./deploy/quickstart.sh clean    terminate quickstart instances, stop, remove state
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+state=${GUREUM_QUICKSTART_DIR:-/var/lib/gureum-quickstart}
+endpoint=127.0.0.1:${GUREUM_QUICKSTART_PORT:-7070}
+bin=$root/build/bin
+export GUREUM_ENDPOINT=$endpoint
+
+stop_daemons() {
+  for name in agent controller; do
+    if [ -f "$state/$name.pid" ] && kill -0 "$(cat "$state/$name.pid")" 2>/dev/null; then
+      kill "$(cat "$state/$name.pid")"
+      for _ in $(seq 1 50); do kill -0 "$(cat "$state/$name.pid")" 2>/dev/null || break; sleep 0.1; done
+      echo "stopped gureum-$name"
+    fi
+    rm -f "$state/$name.pid"
+  done
+}
+
+case "${1:-up}" in
+  stop) stop_daemons; exit 0 ;;
+  clean)
+    if [ -x "$bin/gureum" ] && "$bin/gureum" describe-instances -o text >/dev/null 2>&1; then
+      ids=$("$bin/gureum" describe-instances --filters Name=tag:quickstart,Values=yes -o json \
+              | jq -r '.instances[] | select(.state.name != "terminated") | .instanceId' || true)
+      [ -n "$ids" ] && "$bin/gureum" terminate-instances --instance-ids $ids --wait || true
+    fi
+    stop_daemons
+    rm -rf "$state"
+    exit 0 ;;
+  up) ;;
+  *) echo "usage: $0 [up|stop|clean]" >&2; exit 2 ;;
+esac
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Installing Debian packages"
+./deploy/install-deps.sh
+step "Starting libvirtd"
+./deploy/start-libvirt.sh
+
+step "Building (build/)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGUREUM_BUILD_TESTS=OFF >/dev/null
+cmake --build build -j "$(nproc)" --target gureum-controller gureum-agent gureum
+
+step "Building the tiny test image from Debian packages"
+./deploy/images/build-tiny-image.sh --out "$root/build/images"
+
+mkdir -p "$state"
+stop_daemons
+step "Starting gureum-controller on $endpoint (state: $state/controller)"
+"$bin/gureum-controller" --listen "$endpoint" --data-dir "$state/controller" \
+  >"$state/controller.log" 2>&1 &
+echo $! >"$state/controller.pid"
+for _ in $(seq 1 100); do "$bin/gureum" describe-hosts -o json >/dev/null 2>&1 && break; sleep 0.1; done
+
+step "Starting gureum-agent (libvirt, virt type chosen automatically)"
+"$bin/gureum-agent" --controller "$endpoint" --driver libvirt --virt-type auto \
+  --host-name "$(hostname)" --data-dir "$state/agent" >"$state/agent.log" 2>&1 &
+echo $! >"$state/agent.pid"
+for _ in $(seq 1 150); do
+  [ "$("$bin/gureum" describe-hosts -o json 2>/dev/null | jq -r '[.hosts[] | select(.state == "up")] | length')" = 1 ] && break
+  sleep 0.2
+done
+"$bin/gureum" describe-hosts
+
+step "Importing the tiny image"
+image=$("$bin/gureum" describe-images --filters Name=name,Values=tiny-disk -o json \
+          | jq -r '.images[0].imageId // empty')
+if [ -z "$image" ]; then
+  image=$("$bin/gureum" import-image --name tiny-disk \
+            --description "Gureum tiny test image (whole disk, BIOS boot)" \
+            --source-path "$root/build/images/tiny-disk.qcow2" -o json | jq -r .imageId)
+fi
+echo "image: $image"
+
+step "Creating key pair 'quickstart' (private key: $state/quickstart.pem)"
+if ! "$bin/gureum" describe-key-pairs --key-names quickstart >/dev/null 2>&1; then
+  "$bin/gureum" create-key-pair --key-name quickstart --output-file "$state/quickstart.pem" >/dev/null
+fi
+
+step "Launching an instance and waiting for it to run"
+instance=$("$bin/gureum" run-instances --image-id "$image" --instance-type g1.nano \
+             --key-name quickstart --tag quickstart=yes --user-data "hello from the quickstart" \
+             -o json | jq -r '.instances[0].instanceId')
+"$bin/gureum" wait instance-running "$instance"
+"$bin/gureum" describe-instances --instance-ids "$instance"
+
+step "Console output of $instance (waiting for the guest to boot)"
+for _ in $(seq 1 120); do
+  out=$("$bin/gureum" get-console-output --instance-id "$instance" 2>/dev/null || true)
+  if grep -q "GUREUM-READY" <<<"$out"; then break; fi
+  sleep 1
+done
+grep -a "GUREUM-" <<<"$out" || { echo "$out" | tail -40; echo "the guest did not print GUREUM-READY" >&2; exit 1; }
+
+cat <<MSG
+
+Gureum is running: controller $endpoint, one host, instance $instance.
+  export GUREUM_ENDPOINT=$endpoint
+  $bin/gureum describe-instances
+  $bin/gureum get-console-output --instance-id $instance
+  $bin/gureum terminate-instances --instance-ids $instance --wait
+Logs: $state/controller.log, $state/agent.log.  Stop: ./deploy/quickstart.sh stop
+MSG

@@ -1,0 +1,354 @@
+#include "agent/sync/desired_state_sync.h"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "agent/hypervisor/fake/fake_driver.h"
+#include "agent/sync/no_artifacts.h"
+
+namespace gureum::agent {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Counts calls and fails Prepare on demand; otherwise behaves as NoArtifacts.
+class CountingArtifacts final : public InstanceArtifacts {
+ public:
+  absl::StatusOr<DomainSpec> Prepare(const v1::DesiredInstance& desired) override {
+    ++prepares;
+    if (!fail_prepare.empty()) return absl::UnavailableError(fail_prepare);
+    return inner_.Prepare(desired);
+  }
+  absl::Status Release(const std::string& instance_id) override {
+    released.push_back(instance_id);
+    return inner_.Release(instance_id);
+  }
+
+  int prepares = 0;
+  std::string fail_prepare;
+  std::vector<std::string> released;
+
+ private:
+  NoArtifacts inner_;
+};
+
+v1::DesiredInstance Desired(const std::string& id, v1::DesiredPower power, int64_t reboot_token = 0,
+                            bool force_stop = false) {
+  v1::DesiredInstance d;
+  d.set_instance_id(id);
+  d.set_power(power);
+  d.set_reboot_token(reboot_token);
+  d.set_force_stop(force_stop);
+  d.mutable_spec()->set_vcpus(2);
+  d.mutable_spec()->set_memory_mib(1024);
+  d.mutable_spec()->set_mac_address("52:54:00:12:34:56");
+  d.mutable_spec()->set_hostname("web-1");
+  d.mutable_spec()->set_private_ip_address("10.0.0.5");
+  return d;
+}
+
+v1::DesiredSet Set(int64_t generation, std::vector<v1::DesiredInstance> instances) {
+  v1::DesiredSet set;
+  set.set_generation(generation);
+  for (auto& i : instances) *set.add_instances() = std::move(i);
+  return set;
+}
+
+// The only observation in a result; fails the test if there is not exactly one.
+v1::ObservedInstance Only(const ConvergeResult& result) {
+  REQUIRE(result.all.size() == 1);
+  return result.all.front();
+}
+
+struct Fixture {
+  ManualClock clock;
+  FakeDriver driver{clock};
+  CountingArtifacts artifacts;
+  DesiredStateSync sync{driver, artifacts, clock, DesiredStateSyncOptions{.stop_timeout = 60s}};
+
+  v1::ObservedInstance ConvergeTo(int64_t generation, v1::DesiredInstance desired) {
+    sync.SetDesired(Set(generation, {std::move(desired)}));
+    return Only(sync.Converge());
+  }
+  PowerState State(const std::string& id) {
+    absl::StatusOr<DomainInfo> info = driver.Info(id);
+    REQUIRE(info.ok());
+    return info->state;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("sync launches a desired running instance and reports it running") {
+  // This test verifies that an absent instance desired running is prepared,
+  // defined and started in one pass, reported RUNNING with its boot time, and
+  // reported as a change only once.
+  Fixture f;
+  f.sync.SetDesired(Set(7, {Desired("i-1", v1::DESIRED_RUNNING, 3)}));
+  ConvergeResult result = f.sync.Converge();
+  v1::ObservedInstance o = Only(result);
+  CHECK(o.instance_id() == "i-1");
+  CHECK(o.state() == v1::OBSERVED_RUNNING);
+  CHECK(o.reason_code().empty());
+  CHECK(o.applied_reboot_token() == 3);
+  CHECK(o.private_ip_address() == "10.0.0.5");
+  CHECK(o.boot_time().seconds() * 1000 + o.boot_time().nanos() / 1'000'000 == f.clock.NowMillis());
+  CHECK(result.changed.size() == 1);
+  CHECK(result.generation == 7);
+  CHECK(f.sync.applied_generation() == 7);
+  CHECK(f.State("i-1") == PowerState::kRunning);
+  CHECK(f.driver.SpecOf("i-1")->vcpus == 2);
+  CHECK(f.driver.SpecOf("i-1")->memory_mib == 1024);
+  CHECK(f.driver.SpecOf("i-1")->mac_address == "52:54:00:12:34:56");
+  // A token set at launch is already applied: no reboot.
+  CHECK(f.driver.RebootCount("i-1").value() == 0);
+
+  ConvergeResult again = f.sync.Converge();
+  CHECK(again.all.size() == 1);
+  CHECK(again.changed.empty());
+  CHECK(f.artifacts.prepares == 1);
+}
+
+TEST_CASE("sync only observes the host until the first desired set and then removes orphans") {
+  // This test verifies that before any desired set the sync reports what runs
+  // without touching it, and that once a set arrives domains missing from it
+  // are undefined and their files released.
+  Fixture f;
+  DomainSpec spec;
+  spec.instance_id = "i-old";
+  REQUIRE(f.driver.Define(spec).ok());
+  REQUIRE(f.driver.Start("i-old").ok());
+
+  ConvergeResult observed = f.sync.Converge();
+  CHECK(Only(observed).state() == v1::OBSERVED_RUNNING);
+  CHECK(observed.generation == -1);
+  CHECK(f.State("i-old") == PowerState::kRunning);
+
+  f.sync.SetDesired(Set(1, {Desired("i-1", v1::DESIRED_RUNNING)}));
+  ConvergeResult result = f.sync.Converge();
+  CHECK(Only(result).instance_id() == "i-1");
+  CHECK(absl::IsNotFound(f.driver.Info("i-old").status()));
+  CHECK(f.artifacts.released == std::vector<std::string>{"i-old"});
+}
+
+TEST_CASE("sync stops a cooperative guest and reports stopping until it is off") {
+  // This test verifies a graceful stop: Shutdown is requested once, STOPPING
+  // is reported while the guest takes its time, then STOPPED.
+  Fixture f;
+  REQUIRE(f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_RUNNING);
+  f.driver.SetShutdownDelay(5000);
+  f.sync.SetDesired(Set(2, {Desired("i-1", v1::DESIRED_STOPPED)}));
+  ConvergeResult stopping = f.sync.Converge();
+  CHECK(Only(stopping).state() == v1::OBSERVED_STOPPING);
+  CHECK(stopping.settling);
+  f.clock.Advance(5s);
+  v1::ObservedInstance stopped = Only(f.sync.Converge());
+  CHECK(stopped.state() == v1::OBSERVED_STOPPED);
+  CHECK(f.driver.Info("i-1")->state_reason == "shutdown");
+
+  // A guest that complies at once is reported stopped in the same pass.
+  f.driver.SetShutdownDelay(0);
+  REQUIRE(f.ConvergeTo(3, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_RUNNING);
+  CHECK(f.ConvergeTo(4, Desired("i-1", v1::DESIRED_STOPPED)).state() == v1::OBSERVED_STOPPED);
+  CHECK(f.driver.Info("i-1")->state_reason == "shutdown");
+}
+
+TEST_CASE("sync powers off a guest that ignores shutdown once the stop timeout passes") {
+  // This test verifies that a guest ignoring ACPI stays STOPPING until the
+  // configured stop timeout has passed on the clock, and is then powered off.
+  Fixture f;
+  REQUIRE(f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_RUNNING);
+  f.driver.SetShutdownDelay(-1);
+  CHECK(f.ConvergeTo(2, Desired("i-1", v1::DESIRED_STOPPED)).state() == v1::OBSERVED_STOPPING);
+  f.clock.Advance(59s);
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_STOPPING);
+  CHECK(f.State("i-1") == PowerState::kRunning);
+  f.clock.Advance(1s);
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_STOPPED);
+  CHECK(f.State("i-1") == PowerState::kShutoff);
+  CHECK(f.driver.Info("i-1")->state_reason == "destroyed");
+}
+
+TEST_CASE("sync powers off at once when a stop is forced") {
+  // This test verifies that force_stop skips the graceful shutdown, also when
+  // it arrives while a graceful stop is under way.
+  Fixture f;
+  REQUIRE(f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_RUNNING);
+  CHECK(f.ConvergeTo(2, Desired("i-1", v1::DESIRED_STOPPED, 0, true)).state() ==
+        v1::OBSERVED_STOPPED);
+  CHECK(f.driver.Info("i-1")->state_reason == "destroyed");
+  CHECK(f.driver.ConsoleOutput("i-1", 1 << 20)->find("ACPI") == std::string::npos);
+
+  f.driver.SetShutdownDelay(-1);
+  REQUIRE(f.ConvergeTo(3, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_RUNNING);
+  CHECK(f.ConvergeTo(4, Desired("i-1", v1::DESIRED_STOPPED)).state() == v1::OBSERVED_STOPPING);
+  CHECK(f.ConvergeTo(5, Desired("i-1", v1::DESIRED_STOPPED, 0, true)).state() ==
+        v1::OBSERVED_STOPPED);
+  CHECK(f.State("i-1") == PowerState::kShutoff);
+}
+
+TEST_CASE("sync defines a desired stopped instance without starting it") {
+  // This test verifies that an absent instance desired stopped is prepared
+  // and defined but never booted.
+  Fixture f;
+  CHECK(f.ConvergeTo(1, Desired("i-1", v1::DESIRED_STOPPED)).state() == v1::OBSERVED_STOPPED);
+  CHECK(f.State("i-1") == PowerState::kShutoff);
+  CHECK(f.driver.ConsoleOutput("i-1", 100)->empty());
+  CHECK(f.ConvergeTo(2, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_RUNNING);
+}
+
+TEST_CASE("sync applies a raised reboot token exactly once, also across agent restarts") {
+  // This test verifies that a reboot token above the applied one reboots the
+  // guest once, that the applied token is reported, and that a new sync (a
+  // restarted agent) reads it back from the domain instead of rebooting again.
+  Fixture f;
+  REQUIRE(f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING, 0)).state() == v1::OBSERVED_RUNNING);
+  v1::ObservedInstance rebooted = f.ConvergeTo(2, Desired("i-1", v1::DESIRED_RUNNING, 1));
+  CHECK(rebooted.state() == v1::OBSERVED_RUNNING);
+  CHECK(rebooted.applied_reboot_token() == 1);
+  CHECK(f.driver.RebootCount("i-1").value() == 1);
+  f.sync.Converge();
+  f.sync.Converge();
+  CHECK(f.driver.RebootCount("i-1").value() == 1);
+
+  DesiredStateSync restarted(f.driver, f.artifacts, f.clock);
+  restarted.SetDesired(Set(2, {Desired("i-1", v1::DESIRED_RUNNING, 1)}));
+  v1::ObservedInstance after_restart = Only(restarted.Converge());
+  CHECK(after_restart.state() == v1::OBSERVED_RUNNING);
+  CHECK(after_restart.applied_reboot_token() == 1);
+  CHECK(f.driver.RebootCount("i-1").value() == 1);
+
+  restarted.SetDesired(Set(3, {Desired("i-1", v1::DESIRED_RUNNING, 2)}));
+  CHECK(Only(restarted.Converge()).applied_reboot_token() == 2);
+  CHECK(f.driver.RebootCount("i-1").value() == 2);
+}
+
+TEST_CASE("sync terminates an instance and releases its files once") {
+  // This test verifies that desired ABSENT undefines a running domain,
+  // releases its files, and keeps reporting ABSENT without releasing again.
+  Fixture f;
+  REQUIRE(f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_RUNNING);
+  v1::ObservedInstance gone = f.ConvergeTo(2, Desired("i-1", v1::DESIRED_ABSENT));
+  CHECK(gone.state() == v1::OBSERVED_ABSENT);
+  CHECK(gone.private_ip_address().empty());
+  CHECK(absl::IsNotFound(f.driver.Info("i-1").status()));
+  CHECK(f.artifacts.released == std::vector<std::string>{"i-1"});
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_ABSENT);
+  CHECK(f.artifacts.released.size() == 1);
+
+  // Dropped from the set (purged): no report, nothing else to do.
+  f.sync.SetDesired(Set(3, {}));
+  CHECK(f.sync.Converge().all.empty());
+}
+
+TEST_CASE("sync reports a failed start as FAILED and retries only when the desired entry changes") {
+  // This test verifies that a start failure is reported FAILED with
+  // Server.InternalError and a message naming the step, that later passes do
+  // not try again (the injected fault is one-shot, so a retry would succeed),
+  // and that a changed desired entry is tried again.
+  Fixture f;
+  f.driver.FailNextStart("qemu unexpectedly closed the monitor");
+  v1::ObservedInstance failed = f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING));
+  CHECK(failed.state() == v1::OBSERVED_FAILED);
+  CHECK(failed.reason_code() == "Server.InternalError");
+  CHECK(failed.reason_message() == "start failed: qemu unexpectedly closed the monitor");
+  for (int i = 0; i < 3; ++i) {
+    ConvergeResult result = f.sync.Converge();
+    CHECK(Only(result).state() == v1::OBSERVED_FAILED);
+    CHECK(result.changed.empty());
+  }
+  CHECK(f.State("i-1") == PowerState::kShutoff);
+  // Same entry in a new generation (another instance changed): still no retry.
+  CHECK(f.ConvergeTo(2, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_FAILED);
+
+  CHECK(f.ConvergeTo(3, Desired("i-1", v1::DESIRED_RUNNING, 1)).state() == v1::OBSERVED_RUNNING);
+}
+
+TEST_CASE("sync reports a failed prepare without defining and without preparing again") {
+  // This test verifies that an artifacts failure (e.g. an image that cannot be
+  // fetched) becomes FAILED with the cause, defines nothing, and is not
+  // retried on every pass; terminating the instance still works.
+  Fixture f;
+  f.artifacts.fail_prepare = "image sha256 mismatch";
+  v1::ObservedInstance failed = f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING));
+  CHECK(failed.state() == v1::OBSERVED_FAILED);
+  CHECK(failed.reason_code() == "Server.InternalError");
+  CHECK(failed.reason_message() == "prepare failed: image sha256 mismatch");
+  f.sync.Converge();
+  f.sync.Converge();
+  CHECK(f.artifacts.prepares == 1);
+  CHECK(absl::IsNotFound(f.driver.Info("i-1").status()));
+
+  CHECK(f.ConvergeTo(2, Desired("i-1", v1::DESIRED_ABSENT)).state() == v1::OBSERVED_ABSENT);
+  CHECK(f.artifacts.released == std::vector<std::string>{"i-1"});
+}
+
+TEST_CASE("sync reports a guest-initiated shutdown as stopped and does not restart it") {
+  // This test verifies that a guest that powers itself off while desired
+  // running is reported STOPPED with Client.InstanceInitiatedShutdown and left
+  // off, and that it starts again once the controller has recorded the stop
+  // and asks for it to run again.
+  Fixture f;
+  REQUIRE(f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_RUNNING);
+  REQUIRE(f.driver.GuestShutdown("i-1").ok());
+  for (int i = 0; i < 2; ++i) {
+    v1::ObservedInstance o = Only(f.sync.Converge());
+    CHECK(o.state() == v1::OBSERVED_STOPPED);
+    CHECK(o.reason_code() == "Client.InstanceInitiatedShutdown");
+    CHECK(o.reason_message() == "Instance initiated shutdown");
+    CHECK(f.State("i-1") == PowerState::kShutoff);
+  }
+  // Also after an agent restart.
+  DesiredStateSync restarted(f.driver, f.artifacts, f.clock);
+  restarted.SetDesired(Set(1, {Desired("i-1", v1::DESIRED_RUNNING)}));
+  CHECK(Only(restarted.Converge()).state() == v1::OBSERVED_STOPPED);
+  CHECK(f.State("i-1") == PowerState::kShutoff);
+
+  CHECK(f.ConvergeTo(2, Desired("i-1", v1::DESIRED_STOPPED)).state() == v1::OBSERVED_STOPPED);
+  CHECK(f.ConvergeTo(3, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_RUNNING);
+  CHECK(f.State("i-1") == PowerState::kRunning);
+
+  REQUIRE(f.driver.GuestCrash("i-1").ok());
+  v1::ObservedInstance crashed = Only(f.sync.Converge());
+  CHECK(crashed.state() == v1::OBSERVED_STOPPED);
+  CHECK(crashed.reason_message() == "Instance crashed");
+}
+
+TEST_CASE("sync restarts a guest whose stop was cancelled before it went down") {
+  // This test verifies that a guest stopped by the agent (not by itself) is
+  // started again when the desired state returns to running mid-stop.
+  Fixture f;
+  REQUIRE(f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_RUNNING);
+  f.driver.SetShutdownDelay(5000);
+  CHECK(f.ConvergeTo(2, Desired("i-1", v1::DESIRED_STOPPED)).state() == v1::OBSERVED_STOPPING);
+  CHECK(f.ConvergeTo(3, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_STOPPING);
+  f.clock.Advance(5s);
+  v1::ObservedInstance o = Only(f.sync.Converge());
+  CHECK(o.state() == v1::OBSERVED_RUNNING);
+  CHECK(o.reason_code().empty());
+}
+
+TEST_CASE("no artifacts fills the domain spec from the desired instance") {
+  // This test verifies the translation NoArtifacts does for file-less drivers.
+  NoArtifacts artifacts;
+  v1::DesiredInstance d = Desired("i-1", v1::DESIRED_RUNNING);
+  d.mutable_spec()->set_network("default");
+  d.mutable_spec()->mutable_image()->set_image_id("ami-1");
+  absl::StatusOr<DomainSpec> spec = artifacts.Prepare(d);
+  REQUIRE(spec.ok());
+  CHECK(spec->instance_id == "i-1");
+  CHECK(spec->vcpus == 2);
+  CHECK(spec->memory_mib == 1024);
+  CHECK(spec->mac_address == "52:54:00:12:34:56");
+  CHECK(spec->network == "default");
+  CHECK(spec->disk_path.empty());
+  CHECK(spec->metadata.at("hostname") == "web-1");
+  CHECK(spec->metadata.at("image_id") == "ami-1");
+  CHECK(absl::IsInvalidArgument(artifacts.Prepare(v1::DesiredInstance()).status()));
+  CHECK(artifacts.Release("i-unknown").ok());
+}
+
+}  // namespace gureum::agent
