@@ -1,0 +1,105 @@
+// End-to-end: libvirt networks and DHCP reservations through the driver.
+#include <cstdlib>
+
+#include <catch2/catch.hpp>
+
+#include <absl/strings/ascii.h>
+#include "tests/e2e/libvirt/e2e_env.h"
+#include "tests/e2e/libvirt/raw_connection.h"
+#include "tests/e2e/libvirt/test_network.h"
+
+namespace gureum::agent::testing {
+namespace {
+
+// The persistent definition, read behind the driver's back.
+std::string PersistentXml(const RawConnection& raw, const std::string& name) {
+  virNetworkPtr network = virNetworkLookupByName(raw.get(), name.c_str());
+  REQUIRE(network != nullptr);
+  char* xml = virNetworkGetXMLDesc(network, VIR_NETWORK_XML_INACTIVE);
+  std::string out = xml != nullptr ? xml : "";
+  free(xml);
+  virNetworkFree(network);
+  return out;
+}
+
+TEST_CASE("a libvirt network is started on demand and keeps DHCP reservations idempotently") {
+  // This test verifies that EnsureActive starts and autostarts an inactive
+  // network, that a reservation lands in the live and persistent definitions,
+  // that adding it again is harmless while conflicting ones are refused, and
+  // that removing it (twice) leaves nothing behind.
+  RawConnection raw;
+  E2eEnv env;
+  TestNetwork test_network(raw, env.suffix);
+  LibvirtNetwork& network = env.driver->Network(test_network.name());
+
+  CHECK_FALSE(test_network.IsActive());
+  REQUIRE(network.EnsureActive().ok());
+  CHECK(test_network.IsActive());
+  CHECK(test_network.IsAutostart());
+  REQUIRE(network.EnsureActive().ok());
+
+  absl::StatusOr<NetworkConfig> config = network.Config();
+  REQUIRE(config.ok());
+  CHECK(config->address == test_network.Ip(1));
+  CHECK(config->prefix == 24);
+  CHECK(config->dhcp_start == test_network.Ip(100));
+  CHECK(config->forward_mode.empty());
+
+  const DhcpHost host{env.NewMac(), test_network.Ip(60), "i-reserved"};
+  REQUIRE(network.AddDhcpHost(host).ok());
+  REQUIRE(network.AddDhcpHost(host).ok());
+  DhcpHost upper = host;
+  upper.mac = absl::AsciiStrToUpper(host.mac);
+  REQUIRE(network.AddDhcpHost(upper).ok());
+  absl::StatusOr<std::vector<DhcpHost>> hosts = network.ListDhcpHosts();
+  REQUIRE(hosts.ok());
+  CHECK(*hosts == std::vector<DhcpHost>{host});
+  CHECK(PersistentXml(raw, test_network.name()).find(host.mac) != std::string::npos);
+
+  CHECK(absl::IsAlreadyExists(network.AddDhcpHost({host.mac, test_network.Ip(61), "other"})));
+  CHECK(absl::IsAlreadyExists(network.AddDhcpHost({env.NewMac(), host.ip, "other"})));
+  CHECK(absl::IsInvalidArgument(network.AddDhcpHost({env.NewMac(), "192.0.2.7", "outside"})));
+
+  REQUIRE(network.RemoveDhcpHost(host.mac).ok());
+  REQUIRE(network.RemoveDhcpHost(host.mac).ok());
+  hosts = network.ListDhcpHosts();
+  REQUIRE(hosts.ok());
+  CHECK(hosts->empty());
+  CHECK(PersistentXml(raw, test_network.name()).find(host.mac) == std::string::npos);
+
+  CHECK(absl::IsNotFound(env.driver->Network("gureum-e2e-missing-" + env.suffix).EnsureActive()));
+}
+
+TEST_CASE("a libvirt Define whose reservation is refused leaves no domain behind") {
+  // This test verifies that Define undoes the domain it defined when the DHCP
+  // reservation cannot be made (here: the IP is already reserved for another
+  // MAC), and that a missing network fails Define with FailedPrecondition.
+  RawConnection raw;
+  E2eEnv env;
+  TestNetwork test_network(raw, env.suffix);
+  LibvirtNetwork& network = env.driver->Network(test_network.name());
+  REQUIRE(network.EnsureActive().ok());
+  const DhcpHost taken{env.NewMac(), test_network.Ip(70), "taken"};
+  REQUIRE(network.AddDhcpHost(taken).ok());
+
+  DomainSpec spec;
+  spec.instance_id = env.NewInstanceId();
+  spec.kernel_path = "/boot/vmlinuz-never-started";
+  spec.memory_mib = 64;
+  spec.mac_address = env.NewMac();
+  spec.network = test_network.name();
+  spec.metadata = {{"private_ip", taken.ip}};
+  CHECK(absl::IsAlreadyExists(env.driver->Define(spec)));
+  CHECK_FALSE(raw.DomainExists("gureum-" + spec.instance_id));
+  absl::StatusOr<std::vector<DhcpHost>> hosts = network.ListDhcpHosts();
+  REQUIRE(hosts.ok());
+  CHECK(*hosts == std::vector<DhcpHost>{taken});
+
+  spec.network = "gureum-e2e-missing-" + env.suffix;
+  CHECK(absl::IsFailedPrecondition(env.driver->Define(spec)));
+  CHECK_FALSE(raw.DomainExists("gureum-" + spec.instance_id));
+  REQUIRE(network.RemoveDhcpHost(taken.mac).ok());
+}
+
+}  // namespace
+}  // namespace gureum::agent::testing
