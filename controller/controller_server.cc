@@ -71,7 +71,8 @@ absl::StatusOr<int> ControllerServer::Start() {
   if (!store.ok()) return store.status();
   // No agent is connected yet: every host is down until its agent returns.
   if (auto s = (*store)->Write([](Repositories& repos) {
-        for (const HostRecord& host : repos.hosts.List()) repos.hosts.SetState(host.host_id, "down");
+        for (const HostRecord& host : repos.hosts.List())
+          repos.hosts.SetState(host.host_id, "down");
         return absl::OkStatus();
       });
       !s.ok()) {

@@ -25,8 +25,9 @@ grpc::Status AgentControllerService::Connect(
   agent::v1::AgentMessage first;
   if (!stream->Read(&first)) return grpc::Status::OK;
   if (!first.has_register_() || first.register_().host_name().empty()) {
-    return ToGrpcStatus(InvalidParameter("Register", "the first message must be a Register "
-                                                     "with a host name"));
+    return ToGrpcStatus(InvalidParameter("Register",
+                                         "the first message must be a Register "
+                                         "with a host name"));
   }
   const agent::v1::Register& reg = first.register_();
   auto host = hosts_.Register(reg);

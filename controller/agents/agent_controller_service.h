@@ -18,9 +18,9 @@ namespace gureum::controller {
 
 class AgentControllerService final : public agent::v1::AgentController::Service {
  public:
-  AgentControllerService(AgentRegistry& registry, HostDirectory& hosts,
-                         AgentReportApplier& reports, DesiredSetBuilder& desired,
-                         BlobStore& blobs, std::chrono::milliseconds heartbeat_interval)
+  AgentControllerService(AgentRegistry& registry, HostDirectory& hosts, AgentReportApplier& reports,
+                         DesiredSetBuilder& desired, BlobStore& blobs,
+                         std::chrono::milliseconds heartbeat_interval)
       : registry_(registry),
         hosts_(hosts),
         reports_(reports),

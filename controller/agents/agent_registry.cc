@@ -61,9 +61,8 @@ absl::StatusOr<std::string> AgentRegistry::ConsoleOutput(const std::string& host
   }
   session->RequestConsole(request);
   std::unique_lock lock(mutex_);
-  bool arrived = console_cv_.wait_for(lock, timeout, [&] {
-    return replies_.count(request.request_id()) > 0;
-  });
+  bool arrived =
+      console_cv_.wait_for(lock, timeout, [&] { return replies_.count(request.request_id()) > 0; });
   pending_.erase(request.request_id());
   if (!arrived) {
     return ApiError(absl::StatusCode::kUnavailable, errc::kUnavailable, "InstanceId",

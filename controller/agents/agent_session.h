@@ -20,14 +20,12 @@ namespace gureum::controller {
 
 class AgentSession {
  public:
-  using Stream =
-      grpc::ServerReaderWriter<agent::v1::ControllerMessage, agent::v1::AgentMessage>;
+  using Stream = grpc::ServerReaderWriter<agent::v1::ControllerMessage, agent::v1::AgentMessage>;
   // Builds the desired set to push; an error skips this push (the next
   // change or reconnect brings it).
   using DesiredSetSource = std::function<bool(agent::v1::DesiredSet*)>;
 
-  AgentSession(std::string host_id, std::string host_name, Stream* stream,
-               DesiredSetSource source);
+  AgentSession(std::string host_id, std::string host_name, Stream* stream, DesiredSetSource source);
   ~AgentSession();
 
   const std::string& host_id() const { return host_id_; }
@@ -51,13 +49,13 @@ class AgentSession {
   DesiredSetSource source_;
 
   std::mutex write_mutex_;  // serialises stream_->Write
-  std::mutex join_mutex_;  // one thread joins the writer
+  std::mutex join_mutex_;   // one thread joins the writer
   std::mutex mutex_;
   std::condition_variable cv_;
-  bool dirty_ = false;                              // guarded by mutex_
-  bool closed_ = false;                             // guarded by mutex_
+  bool dirty_ = false;                             // guarded by mutex_
+  bool closed_ = false;                            // guarded by mutex_
   std::deque<agent::v1::ConsoleRequest> console_;  // guarded by mutex_
-  int64_t generation_ = 0;                          // writer thread only
+  int64_t generation_ = 0;                         // writer thread only
   std::thread writer_;
 };
 

@@ -114,9 +114,8 @@ grpc::Status ComputeService::GetConsoleOutput(grpc::ServerContext* context,
   if (auto s = validator_.InstanceId(request->instance_id(), "InstanceId"); !s.ok()) {
     return Fail(ctx, "GetConsoleOutput", s);
   }
-  auto instance = c_.core.store.Read([&](Repositories& repos) {
-    return LoadInstances(repos, ctx, {request->instance_id()});
-  });
+  auto instance = c_.core.store.Read(
+      [&](Repositories& repos) { return LoadInstances(repos, ctx, {request->instance_id()}); });
   if (!instance.ok()) return Fail(ctx, "GetConsoleOutput", instance.status());
   auto output = c_.agents.ConsoleOutput(instance->front().host_id, request->instance_id(),
                                         64 * 1024, std::chrono::seconds(5));
@@ -230,13 +229,15 @@ grpc::Status ComputeService::WatchEvents(grpc::ServerContext* context,
                                          grpc::ServerWriter<v1::Event>* writer) {
   RequestContext ctx = Identify(context);
   if (request->after_sequence() < 0) {
-    return Fail(ctx, "WatchEvents", InvalidParameter("AfterSequence", "AfterSequence must be >= 0"));
+    return Fail(ctx, "WatchEvents",
+                InvalidParameter("AfterSequence", "AfterSequence must be >= 0"));
   }
   int64_t after = request->after_sequence();
   for (;;) {
-    auto batch = c_.core.store.Read([&](Repositories& repos) -> absl::StatusOr<std::vector<EventRecord>> {
-      return repos.events.ListAfter(after, request->resource_id(), 500);
-    });
+    auto batch =
+        c_.core.store.Read([&](Repositories& repos) -> absl::StatusOr<std::vector<EventRecord>> {
+          return repos.events.ListAfter(after, request->resource_id(), 500);
+        });
     if (!batch.ok()) return Fail(ctx, "WatchEvents", batch.status());
     for (const EventRecord& event : *batch) {
       if (ctx.admin || event.project_id == ctx.project_id) {

@@ -59,8 +59,9 @@ absl::Status RequestValidator::InstanceIds(
                     "The request must contain the parameter InstanceIds");
   }
   if (ids.size() > limits_.max_ids_per_request) {
-    return InvalidParameter("InstanceIds", "At most " + std::to_string(limits_.max_ids_per_request) +
-                                               " instance ids per request");
+    return InvalidParameter(
+        "InstanceIds",
+        "At most " + std::to_string(limits_.max_ids_per_request) + " instance ids per request");
   }
   for (const std::string& id : ids) {
     if (auto s = InstanceId(id, "InstanceIds"); !s.ok()) return s;
@@ -110,8 +111,8 @@ absl::Status RequestValidator::RunInstances(v1::RunInstancesRequest& r) const {
   }
   if (r.tags_size() > limits_.max_tags) {
     return InvalidParameter("Tags", "At most " + std::to_string(limits_.max_tags) +
-                                        " tags per resource (got " +
-                                        std::to_string(r.tags_size()) + ")");
+                                        " tags per resource (got " + std::to_string(r.tags_size()) +
+                                        ")");
   }
   std::set<std::string> keys;
   for (const auto& tag : r.tags()) {
@@ -122,8 +123,8 @@ absl::Status RequestValidator::RunInstances(v1::RunInstancesRequest& r) const {
       return InvalidParameter("Tags", "Tag keys starting with 'gureum:' are reserved");
     }
     if (tag.value().size() > limits_.max_tag_value || !Printable(tag.value())) {
-      return InvalidParameter("Tags", "Tag values must be at most 256 printable characters (key '" +
-                                          tag.key() + "')");
+      return InvalidParameter(
+          "Tags", "Tag values must be at most 256 printable characters (key '" + tag.key() + "')");
     }
     if (!keys.insert(tag.key()).second) {
       return InvalidParameter("Tags", "Duplicate tag key '" + tag.key() + "'");
@@ -134,9 +135,9 @@ absl::Status RequestValidator::RunInstances(v1::RunInstancesRequest& r) const {
 
 absl::Status RequestValidator::DescribeInstances(const v1::DescribeInstancesRequest& r) const {
   static const std::set<std::string> kNames = {
-      "instance-id",        "instance-state-name", "instance-type",  "image-id",
-      "key-name",           "host-name",           "host-id",        "private-ip-address",
-      "reservation-id",     "availability-zone",   "tag-key"};
+      "instance-id",    "instance-state-name", "instance-type", "image-id",
+      "key-name",       "host-name",           "host-id",       "private-ip-address",
+      "reservation-id", "availability-zone",   "tag-key"};
   for (const std::string& id : r.instance_ids()) {
     if (auto s = InstanceId(id, "InstanceIds"); !s.ok()) return s;
   }
@@ -174,18 +175,20 @@ absl::Status RequestValidator::DescribeInstances(const v1::DescribeInstancesRequ
 absl::Status RequestValidator::ImportImage(const v1::ImportImageRequest& r) const {
   static const std::regex kName(R"([A-Za-z0-9()\[\]./\-'@_ ]{3,128})");
   if (!std::regex_match(r.name(), kName)) {
-    return InvalidParameter("Name", "Name must be 3 to 128 characters of letters, digits, spaces "
-                                    "and ( ) [ ] . / - ' @ _");
+    return InvalidParameter("Name",
+                            "Name must be 3 to 128 characters of letters, digits, spaces "
+                            "and ( ) [ ] . / - ' @ _");
   }
   if (r.description().size() > 255) {
     return InvalidParameter("Description", "Description must be at most 255 characters");
   }
   if (r.source_path().empty() || r.source_path()[0] != '/') {
-    return InvalidParameter("SourcePath", "SourcePath must be an absolute path on the "
-                                          "controller's host");
+    return InvalidParameter("SourcePath",
+                            "SourcePath must be an absolute path on the "
+                            "controller's host");
   }
-  for (const auto& [field, path] : {std::pair{"KernelPath", &r.kernel_path()},
-                                    std::pair{"RamdiskPath", &r.ramdisk_path()}}) {
+  for (const auto& [field, path] :
+       {std::pair{"KernelPath", &r.kernel_path()}, std::pair{"RamdiskPath", &r.ramdisk_path()}}) {
     if (!path->empty() && (*path)[0] != '/') {
       return InvalidParameter(field, std::string(field) + " must be an absolute path");
     }

@@ -37,9 +37,9 @@ absl::Status AgentReportApplier::Apply(
           break;
         case ObservedState::OBSERVED_STOPPED:
           if (state == S::kStopping) {
-            status = TransitionInstance(
-                repos, changes, ctx, now, r, S::kStopped,
-                {"Client.UserInitiatedShutdown", "User initiated shutdown"});
+            status =
+                TransitionInstance(repos, changes, ctx, now, r, S::kStopped,
+                                   {"Client.UserInitiatedShutdown", "User initiated shutdown"});
           } else if (state == S::kRunning && r.desired_state == "running") {
             // The guest powered itself off: EC2 stops the instance.
             repos.instances.UpdateDesired(r.instance_id, "stopped", false);

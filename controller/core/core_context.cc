@@ -4,8 +4,8 @@ namespace gureum::controller {
 
 void RecordEvent(Repositories& repos, ChangeSet& changes, const RequestContext& ctx, int64_t now,
                  const std::string& resource_type, const std::string& resource_id,
-                 const std::string& type, const std::string& message,
-                 const std::string& from_state, const std::string& to_state) {
+                 const std::string& type, const std::string& message, const std::string& from_state,
+                 const std::string& to_state) {
   EventRecord event;
   event.time = now;
   event.request_id = ctx.request_id;

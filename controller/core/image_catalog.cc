@@ -45,9 +45,11 @@ absl::StatusOr<v1::Image> ImageCatalog::Import(const RequestContext& ctx,
       return ApiError(absl::StatusCode::kAlreadyExists, errc::kInvalidParameterValue, "Name",
                       "An image named '" + request.name() + "' already exists");
     }
-    for (const BlobInfo* blob : {&*disk, kernel ? &*kernel : nullptr, ramdisk ? &*ramdisk : nullptr}) {
+    for (const BlobInfo* blob :
+         {&*disk, kernel ? &*kernel : nullptr, ramdisk ? &*ramdisk : nullptr}) {
       if (blob && !blobs_.Exists(blob->sha256)) {
-        return absl::UnavailableError("the image blob was removed by a concurrent deregister; retry");
+        return absl::UnavailableError(
+            "the image blob was removed by a concurrent deregister; retry");
       }
     }
     ImageRecord record;
@@ -66,8 +68,9 @@ absl::StatusOr<v1::Image> ImageCatalog::Import(const RequestContext& ctx,
     record.created_at = now;
     repos.images.Insert(record);
     if (!request.client_token().empty()) {
-      repos.client_tokens.Insert(ctx.project_id, request.client_token(),
-                                 ClientTokenRecord{"ImportImage", request_hash, record.image_id, now});
+      repos.client_tokens.Insert(
+          ctx.project_id, request.client_token(),
+          ClientTokenRecord{"ImportImage", request_hash, record.image_id, now});
     }
     RecordEvent(repos, changes, ctx, now, "image", record.image_id, "image.imported",
                 "image " + record.name + " imported (" + record.disk_format + ", " +

@@ -18,7 +18,8 @@ class ImageCatalog {
  public:
   ImageCatalog(CoreContext& core, BlobStore& blobs) : core_(core), blobs_(blobs) {}
 
-  absl::StatusOr<v1::Image> Import(const RequestContext& ctx, const v1::ImportImageRequest& request);
+  absl::StatusOr<v1::Image> Import(const RequestContext& ctx,
+                                   const v1::ImportImageRequest& request);
   absl::StatusOr<v1::DescribeImagesResponse> Describe(const RequestContext& ctx,
                                                       const v1::DescribeImagesRequest& request);
   absl::Status Deregister(const RequestContext& ctx, const std::string& image_id);

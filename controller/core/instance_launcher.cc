@@ -22,8 +22,8 @@ std::string InstanceLauncher::NewMacAddress(Repositories& repos) {
   // 52:54:00 is QEMU/KVM's locally administered prefix.
   for (;;) {
     std::string hex = core_.ids.Hex(6);
-    std::string mac = "52:54:00:" + hex.substr(0, 2) + ":" + hex.substr(2, 2) + ":" +
-                      hex.substr(4, 2);
+    std::string mac =
+        "52:54:00:" + hex.substr(0, 2) + ":" + hex.substr(2, 2) + ":" + hex.substr(4, 2);
     if (!repos.instances.MacInUse(mac)) return mac;
   }
 }
@@ -32,110 +32,110 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
     const RequestContext& ctx, const v1::RunInstancesRequest& request) {
   const std::string request_hash = RequestHash(request);
   const int64_t now = core_.clock.NowMillis();
-  auto reservation = Commit(core_, [&](Repositories& repos,
-                                       ChangeSet& changes) -> absl::StatusOr<std::string> {
-    if (!request.client_token().empty()) {
-      if (auto seen = repos.client_tokens.Get(ctx.project_id, request.client_token())) {
-        if (seen->operation != "RunInstances" || seen->request_hash != request_hash) {
-          return ApiError(absl::StatusCode::kInvalidArgument, errc::kIdempotentParameterMismatch,
-                          "ClientToken",
-                          "The client token '" + request.client_token() +
-                              "' was already used with different parameters");
+  auto reservation =
+      Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::StatusOr<std::string> {
+        if (!request.client_token().empty()) {
+          if (auto seen = repos.client_tokens.Get(ctx.project_id, request.client_token())) {
+            if (seen->operation != "RunInstances" || seen->request_hash != request_hash) {
+              return ApiError(absl::StatusCode::kInvalidArgument,
+                              errc::kIdempotentParameterMismatch, "ClientToken",
+                              "The client token '" + request.client_token() +
+                                  "' was already used with different parameters");
+            }
+            return seen->result;  // the original reservation: act only once
+          }
         }
-        return seen->result;  // the original reservation: act only once
-      }
-    }
-    auto image = repos.images.Get(request.image_id());
-    if (!image || (image->project_id != ctx.project_id && !ctx.admin)) {
-      return NotFoundError(errc::kInvalidAmiIdNotFound, "ImageId",
-                           "The image id '" + request.image_id() + "' does not exist");
-    }
-    if (image->state != "available") {
-      return InvalidParameter("ImageId", "The image '" + request.image_id() + "' is " +
-                                             image->state + ", not available");
-    }
-    auto type = repos.instance_types.Get(request.instance_type());
-    if (!type) {
-      return ApiError(absl::StatusCode::kInvalidArgument, errc::kInvalidParameterValue,
-                      "InstanceType",
-                      "Invalid value '" + request.instance_type() +
-                          "' for InstanceType: no such instance type (see "
-                          "describe-instance-types)");
-    }
-    std::string public_key;
-    if (!request.key_name().empty()) {
-      auto key = repos.key_pairs.GetByName(ctx.project_id, request.key_name());
-      if (!key) {
-        return NotFoundError(errc::kInvalidKeyPairNotFound, "KeyName",
-                             "The key pair '" + request.key_name() + "' does not exist");
-      }
-      public_key = key->public_key;
-    }
-    const int64_t disk_gib = std::max<int64_t>(
-        type->root_disk_gib, (image->virtual_size_bytes + (1LL << 30) - 1) >> 30);
+        auto image = repos.images.Get(request.image_id());
+        if (!image || (image->project_id != ctx.project_id && !ctx.admin)) {
+          return NotFoundError(errc::kInvalidAmiIdNotFound, "ImageId",
+                               "The image id '" + request.image_id() + "' does not exist");
+        }
+        if (image->state != "available") {
+          return InvalidParameter("ImageId", "The image '" + request.image_id() + "' is " +
+                                                 image->state + ", not available");
+        }
+        auto type = repos.instance_types.Get(request.instance_type());
+        if (!type) {
+          return ApiError(absl::StatusCode::kInvalidArgument, errc::kInvalidParameterValue,
+                          "InstanceType",
+                          "Invalid value '" + request.instance_type() +
+                              "' for InstanceType: no such instance type (see "
+                              "describe-instance-types)");
+        }
+        std::string public_key;
+        if (!request.key_name().empty()) {
+          auto key = repos.key_pairs.GetByName(ctx.project_id, request.key_name());
+          if (!key) {
+            return NotFoundError(errc::kInvalidKeyPairNotFound, "KeyName",
+                                 "The key pair '" + request.key_name() + "' does not exist");
+          }
+          public_key = key->public_key;
+        }
+        const int64_t disk_gib = std::max<int64_t>(
+            type->root_disk_gib, (image->virtual_size_bytes + (1LL << 30) - 1) >> 30);
 
-    std::vector<HostState> hosts;
-    auto allocations = repos.instances.AllocationByHost();
-    for (HostRecord& host : repos.hosts.List()) {
-      HostAllocation allocation = allocations[host.host_id];
-      hosts.push_back(HostState{std::move(host), allocation});
-    }
-    PlacementRequest placement{type->vcpus, type->memory_mib, disk_gib,
-                               request.placement().availability_zone()};
-    int min_count = request.min_count();
-    int max_count = request.max_count();
-    auto chosen = scheduler_.Place(hosts, placement, min_count, max_count);
-    if (!chosen.ok()) return chosen.status();
-    if (request.dry_run()) {
-      return ApiError(absl::StatusCode::kFailedPrecondition, errc::kDryRunOperation, "DryRun",
-                      "Request would have succeeded, but DryRun flag is set (" +
-                          std::to_string(chosen->size()) + " instance(s) would launch)");
-    }
+        std::vector<HostState> hosts;
+        auto allocations = repos.instances.AllocationByHost();
+        for (HostRecord& host : repos.hosts.List()) {
+          HostAllocation allocation = allocations[host.host_id];
+          hosts.push_back(HostState{std::move(host), allocation});
+        }
+        PlacementRequest placement{type->vcpus, type->memory_mib, disk_gib,
+                                   request.placement().availability_zone()};
+        int min_count = request.min_count();
+        int max_count = request.max_count();
+        auto chosen = scheduler_.Place(hosts, placement, min_count, max_count);
+        if (!chosen.ok()) return chosen.status();
+        if (request.dry_run()) {
+          return ApiError(absl::StatusCode::kFailedPrecondition, errc::kDryRunOperation, "DryRun",
+                          "Request would have succeeded, but DryRun flag is set (" +
+                              std::to_string(chosen->size()) + " instance(s) would launch)");
+        }
 
-    std::map<std::string, std::string> zone_of;
-    for (const HostState& h : hosts) zone_of[h.host.host_id] = h.host.availability_zone;
-    const std::string reservation_id = core_.ids.Next("r");
-    for (size_t i = 0; i < chosen->size(); ++i) {
-      InstanceRecord r;
-      r.instance_id = core_.ids.Next("i");
-      r.project_id = ctx.project_id;
-      r.reservation_id = reservation_id;
-      r.launch_index = static_cast<int>(i);
-      r.image_id = image->image_id;
-      r.instance_type = type->name;
-      r.vcpus = type->vcpus;
-      r.memory_mib = type->memory_mib;
-      r.root_disk_gib = disk_gib;
-      r.key_name = request.key_name();
-      r.public_key = public_key;
-      r.user_data = request.user_data();
-      r.host_id = (*chosen)[i];
-      r.availability_zone = zone_of[r.host_id];
-      r.state = std::string(StateName(InstanceState::kPending));
-      r.desired_state = "running";
-      r.mac_address = NewMacAddress(repos);
-      r.network = ips_.network();
-      auto ip = ips_.Allocate(repos);
-      if (!ip.ok()) return ip.status();
-      r.private_ip = *ip;
-      r.client_token = request.client_token();
-      r.launched_at = now;
-      r.state_changed_at = now;
-      for (const auto& tag : request.tags()) r.tags.emplace_back(tag.key(), tag.value());
-      repos.instances.Insert(r);
-      RecordEvent(repos, changes, ctx, now, "instance", r.instance_id, "instance.launched",
-                  "instance " + r.instance_id + " (" + r.instance_type + ", " + r.image_id +
-                      ") placed on " + r.host_id,
-                  "", r.state);
-      changes.hosts.insert(r.host_id);
-    }
-    if (!request.client_token().empty()) {
-      repos.client_tokens.Insert(ctx.project_id, request.client_token(),
-                                 ClientTokenRecord{"RunInstances", request_hash, reservation_id,
-                                                   now});
-    }
-    return reservation_id;
-  });
+        std::map<std::string, std::string> zone_of;
+        for (const HostState& h : hosts) zone_of[h.host.host_id] = h.host.availability_zone;
+        const std::string reservation_id = core_.ids.Next("r");
+        for (size_t i = 0; i < chosen->size(); ++i) {
+          InstanceRecord r;
+          r.instance_id = core_.ids.Next("i");
+          r.project_id = ctx.project_id;
+          r.reservation_id = reservation_id;
+          r.launch_index = static_cast<int>(i);
+          r.image_id = image->image_id;
+          r.instance_type = type->name;
+          r.vcpus = type->vcpus;
+          r.memory_mib = type->memory_mib;
+          r.root_disk_gib = disk_gib;
+          r.key_name = request.key_name();
+          r.public_key = public_key;
+          r.user_data = request.user_data();
+          r.host_id = (*chosen)[i];
+          r.availability_zone = zone_of[r.host_id];
+          r.state = std::string(StateName(InstanceState::kPending));
+          r.desired_state = "running";
+          r.mac_address = NewMacAddress(repos);
+          r.network = ips_.network();
+          auto ip = ips_.Allocate(repos);
+          if (!ip.ok()) return ip.status();
+          r.private_ip = *ip;
+          r.client_token = request.client_token();
+          r.launched_at = now;
+          r.state_changed_at = now;
+          for (const auto& tag : request.tags()) r.tags.emplace_back(tag.key(), tag.value());
+          repos.instances.Insert(r);
+          RecordEvent(repos, changes, ctx, now, "instance", r.instance_id, "instance.launched",
+                      "instance " + r.instance_id + " (" + r.instance_type + ", " + r.image_id +
+                          ") placed on " + r.host_id,
+                      "", r.state);
+          changes.hosts.insert(r.host_id);
+        }
+        if (!request.client_token().empty()) {
+          repos.client_tokens.Insert(
+              ctx.project_id, request.client_token(),
+              ClientTokenRecord{"RunInstances", request_hash, reservation_id, now});
+        }
+        return reservation_id;
+      });
   if (!reservation.ok()) return reservation.status();
 
   return core_.store.Read([&](Repositories& repos) -> absl::StatusOr<v1::RunInstancesResponse> {

@@ -41,20 +41,21 @@ absl::StatusOr<v1::DescribeInstancesResponse> InstanceQueries::Describe(
   }
   const int page = request.max_results() > 0 ? request.max_results() : 1000;
   query.limit = page + 1;
-  return core_.store.Read([&](Repositories& repos) -> absl::StatusOr<v1::DescribeInstancesResponse> {
-    if (!query.instance_ids.empty() && request.next_token().empty()) {
-      // EC2: naming an instance that does not exist is an error, not an empty list.
-      auto exist = LoadInstances(repos, ctx, query.instance_ids);
-      if (!exist.ok()) return exist.status();
-    }
-    std::vector<InstanceRecord> rows = repos.instances.List(query);
-    v1::DescribeInstancesResponse response;
-    const bool more = static_cast<int>(rows.size()) > page;
-    if (more) rows.resize(page);
-    for (const InstanceRecord& r : rows) *response.add_instances() = ToApiInstance(r);
-    if (more) response.set_next_token(EncodeNextToken(rows.back().seq));
-    return response;
-  });
+  return core_.store.Read(
+      [&](Repositories& repos) -> absl::StatusOr<v1::DescribeInstancesResponse> {
+        if (!query.instance_ids.empty() && request.next_token().empty()) {
+          // EC2: naming an instance that does not exist is an error, not an empty list.
+          auto exist = LoadInstances(repos, ctx, query.instance_ids);
+          if (!exist.ok()) return exist.status();
+        }
+        std::vector<InstanceRecord> rows = repos.instances.List(query);
+        v1::DescribeInstancesResponse response;
+        const bool more = static_cast<int>(rows.size()) > page;
+        if (more) rows.resize(page);
+        for (const InstanceRecord& r : rows) *response.add_instances() = ToApiInstance(r);
+        if (more) response.set_next_token(EncodeNextToken(rows.back().seq));
+        return response;
+      });
 }
 
 }  // namespace gureum::controller

@@ -41,9 +41,9 @@ int StateCode(InstanceState state) {
 }
 
 std::optional<InstanceState> ParseState(std::string_view name) {
-  for (InstanceState s : {InstanceState::kPending, InstanceState::kRunning,
-                          InstanceState::kShuttingDown, InstanceState::kTerminated,
-                          InstanceState::kStopping, InstanceState::kStopped}) {
+  for (InstanceState s :
+       {InstanceState::kPending, InstanceState::kRunning, InstanceState::kShuttingDown,
+        InstanceState::kTerminated, InstanceState::kStopping, InstanceState::kStopped}) {
     if (StateName(s) == name) return s;
   }
   return std::nullopt;
@@ -70,11 +70,10 @@ bool IsLegalTransition(InstanceState from, InstanceState to) {
 
 absl::Status CheckTransition(std::string_view instance_id, InstanceState from, InstanceState to) {
   if (IsLegalTransition(from, to)) return absl::OkStatus();
-  return ApiError(absl::StatusCode::kFailedPrecondition, errc::kIncorrectInstanceState,
-                  "InstanceId",
-                  "The instance '" + std::string(instance_id) + "' is in the '" +
-                      std::string(StateName(from)) + "' state and cannot move to '" +
-                      std::string(StateName(to)) + "'");
+  return ApiError(
+      absl::StatusCode::kFailedPrecondition, errc::kIncorrectInstanceState, "InstanceId",
+      "The instance '" + std::string(instance_id) + "' is in the '" + std::string(StateName(from)) +
+          "' state and cannot move to '" + std::string(StateName(to)) + "'");
 }
 
 }  // namespace gureum::controller

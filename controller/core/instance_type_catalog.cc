@@ -36,20 +36,20 @@ absl::StatusOr<v1::DescribeInstanceTypesResponse> InstanceTypeCatalog::Describe(
 absl::StatusOr<v1::InstanceTypeInfo> InstanceTypeCatalog::Create(const RequestContext& ctx,
                                                                  const v1::InstanceTypeInfo& type) {
   const int64_t now = core_.clock.NowMillis();
-  return Commit(core_, [&](Repositories& repos,
-                           ChangeSet& changes) -> absl::StatusOr<v1::InstanceTypeInfo> {
-    if (repos.instance_types.Get(type.instance_type())) {
-      return ApiError(absl::StatusCode::kAlreadyExists, errc::kInvalidParameterValue,
-                      "InstanceType",
-                      "The instance type '" + type.instance_type() + "' already exists");
-    }
-    InstanceTypeRecord record{type.instance_type(), type.vcpus(), type.memory_mib(),
-                              type.root_disk_gib()};
-    repos.instance_types.Insert(record, now);
-    RecordEvent(repos, changes, ctx, now, "instance-type", record.name, "instance-type.created",
-                "instance type " + record.name + " created");
-    return ToApiInstanceType(record);
-  });
+  return Commit(
+      core_, [&](Repositories& repos, ChangeSet& changes) -> absl::StatusOr<v1::InstanceTypeInfo> {
+        if (repos.instance_types.Get(type.instance_type())) {
+          return ApiError(absl::StatusCode::kAlreadyExists, errc::kInvalidParameterValue,
+                          "InstanceType",
+                          "The instance type '" + type.instance_type() + "' already exists");
+        }
+        InstanceTypeRecord record{type.instance_type(), type.vcpus(), type.memory_mib(),
+                                  type.root_disk_gib()};
+        repos.instance_types.Insert(record, now);
+        RecordEvent(repos, changes, ctx, now, "instance-type", record.name, "instance-type.created",
+                    "instance type " + record.name + " created");
+        return ToApiInstanceType(record);
+      });
 }
 
 absl::Status InstanceTypeCatalog::Delete(const RequestContext& ctx, const std::string& name) {

@@ -13,7 +13,8 @@ std::optional<uint32_t> IpAllocator::ParseIpv4(const std::string& text) {
   while (parts < 4) {
     size_t end = text.find('.', pos);
     std::string part = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string::npos) {
+    if (part.empty() || part.size() > 3 ||
+        part.find_first_not_of("0123456789") != std::string::npos) {
       return std::nullopt;
     }
     int value = std::stoi(part);

@@ -9,20 +9,21 @@ namespace gureum::controller {
 absl::StatusOr<KeyPairRecord> KeyPairService::Store(const RequestContext& ctx,
                                                     KeyPairRecord record) {
   const int64_t now = core_.clock.NowMillis();
-  return Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::StatusOr<KeyPairRecord> {
-    if (repos.key_pairs.GetByName(ctx.project_id, record.key_name)) {
-      return ApiError(absl::StatusCode::kAlreadyExists, errc::kInvalidKeyPairDuplicate, "KeyName",
-                      "The keypair '" + record.key_name + "' already exists");
-    }
-    record.key_pair_id = core_.ids.Next("key");
-    record.project_id = ctx.project_id;
-    record.created_at = now;
-    repos.key_pairs.Insert(record);
-    RecordEvent(repos, changes, ctx, now, "key-pair", record.key_pair_id, "key-pair.created",
-                "key pair " + record.key_name + " (" + record.key_type + ", " +
-                    record.fingerprint + ") added");
-    return record;
-  });
+  return Commit(
+      core_, [&](Repositories& repos, ChangeSet& changes) -> absl::StatusOr<KeyPairRecord> {
+        if (repos.key_pairs.GetByName(ctx.project_id, record.key_name)) {
+          return ApiError(absl::StatusCode::kAlreadyExists, errc::kInvalidKeyPairDuplicate,
+                          "KeyName", "The keypair '" + record.key_name + "' already exists");
+        }
+        record.key_pair_id = core_.ids.Next("key");
+        record.project_id = ctx.project_id;
+        record.created_at = now;
+        repos.key_pairs.Insert(record);
+        RecordEvent(repos, changes, ctx, now, "key-pair", record.key_pair_id, "key-pair.created",
+                    "key pair " + record.key_name + " (" + record.key_type + ", " +
+                        record.fingerprint + ") added");
+        return record;
+      });
 }
 
 absl::StatusOr<v1::CreateKeyPairResponse> KeyPairService::Create(
@@ -92,9 +93,10 @@ absl::Status KeyPairService::Delete(const RequestContext& ctx,
                                     const v1::DeleteKeyPairRequest& request) {
   const int64_t now = core_.clock.NowMillis();
   return Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::Status {
-    std::optional<KeyPairRecord> key = request.key_pair_id().empty()
-                                           ? repos.key_pairs.GetByName(ctx.project_id, request.key_name())
-                                           : repos.key_pairs.GetById(request.key_pair_id());
+    std::optional<KeyPairRecord> key =
+        request.key_pair_id().empty()
+            ? repos.key_pairs.GetByName(ctx.project_id, request.key_name())
+            : repos.key_pairs.GetById(request.key_pair_id());
     if (!key || key->project_id != ctx.project_id) return absl::OkStatus();
     repos.key_pairs.Delete(key->key_pair_id);
     RecordEvent(repos, changes, ctx, now, "key-pair", key->key_pair_id, "key-pair.deleted",

@@ -2,9 +2,9 @@
 
 namespace gureum::controller {
 
-absl::Status TransitionInstance(Repositories& repos, ChangeSet& changes,
-                                const RequestContext& ctx, int64_t now, InstanceRecord& instance,
-                                InstanceState to, const StateReasonText& reason) {
+absl::Status TransitionInstance(Repositories& repos, ChangeSet& changes, const RequestContext& ctx,
+                                int64_t now, InstanceRecord& instance, InstanceState to,
+                                const StateReasonText& reason) {
   auto from = ParseState(instance.state);
   if (!from) return absl::InternalError("instance " + instance.instance_id + " has unknown state");
   if (absl::Status legal = CheckTransition(instance.instance_id, *from, to); !legal.ok()) {
@@ -18,8 +18,8 @@ absl::Status TransitionInstance(Repositories& repos, ChangeSet& changes,
   }
   std::string message = "instance " + instance.instance_id + " " + instance.state + " -> " +
                         to_name + (reason.code.empty() ? "" : " (" + reason.code + ")");
-  RecordEvent(repos, changes, ctx, now, "instance", instance.instance_id,
-              "instance.state-changed", message, instance.state, to_name);
+  RecordEvent(repos, changes, ctx, now, "instance", instance.instance_id, "instance.state-changed",
+              message, instance.state, to_name);
   instance.state = to_name;
   instance.reason_code = reason.code;
   instance.reason_message = reason.message;

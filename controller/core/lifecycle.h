@@ -17,8 +17,8 @@ struct StateReasonText {
   std::string message;
 };
 
-absl::Status TransitionInstance(Repositories& repos, ChangeSet& changes,
-                                const RequestContext& ctx, int64_t now, InstanceRecord& instance,
-                                InstanceState to, const StateReasonText& reason);
+absl::Status TransitionInstance(Repositories& repos, ChangeSet& changes, const RequestContext& ctx,
+                                int64_t now, InstanceRecord& instance, InstanceState to,
+                                const StateReasonText& reason);
 
 }  // namespace gureum::controller

@@ -49,8 +49,8 @@ absl::StatusOr<BlobInfo> BlobStore::Put(const std::string& source_path, const st
   }
   std::ifstream in(source_path, std::ios::binary);
   if (!in) {
-    return InvalidParameter(field, "The file '" + source_path + "' cannot be read: " +
-                                       std::strerror(errno));
+    return InvalidParameter(
+        field, "The file '" + source_path + "' cannot be read: " + std::strerror(errno));
   }
   const std::string tmp = dir_ + "/.import-" + std::to_string(::getpid()) + "-" +
                           std::to_string(reinterpret_cast<uintptr_t>(&in));
@@ -80,7 +80,8 @@ absl::StatusOr<BlobInfo> BlobStore::Put(const std::string& source_path, const st
       if (w < 0) {
         ::close(fd);
         ::unlink(tmp.c_str());
-        return absl::InternalError("write to blob store failed: " + std::string(std::strerror(errno)));
+        return absl::InternalError("write to blob store failed: " +
+                                   std::string(std::strerror(errno)));
       }
       p += w;
       left -= w;

@@ -20,7 +20,8 @@ namespace {
 
 // SSH wire format (RFC 4251): uint32 lengths, strings and mpints.
 void PutU32(std::string& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((v >> shift) & 0xff));
 }
 void PutString(std::string& out, std::string_view s) {
   PutU32(out, static_cast<uint32_t>(s.size()));
@@ -116,8 +117,7 @@ absl::StatusOr<GeneratedKeyPair> GenerateEd25519() {
 }
 
 absl::Status BadKey(const std::string& why) {
-  return ApiError(absl::StatusCode::kInvalidArgument, errc::kInvalidKeyFormat,
-                  "PublicKeyMaterial",
+  return ApiError(absl::StatusCode::kInvalidArgument, errc::kInvalidKeyFormat, "PublicKeyMaterial",
                   "Key is not in valid OpenSSH public key format: " + why);
 }
 

@@ -87,9 +87,8 @@ absl::StatusOr<std::vector<std::string>> Scheduler::Place(std::vector<HostState>
   return placed;
 }
 
-std::string Scheduler::Explain(const std::vector<HostState>& hosts,
-                               const PlacementRequest& request, int placed,
-                               int min_count) const {
+std::string Scheduler::Explain(const std::vector<HostState>& hosts, const PlacementRequest& request,
+                               int placed, int min_count) const {
   std::string text = "There is not enough capacity for " + std::to_string(min_count) +
                      " instance(s) (" + std::to_string(request.vcpus) + " vCPU, " +
                      std::to_string(request.memory_mib) + " MiB, " +

@@ -108,8 +108,10 @@ void InstanceRepository::Insert(const InstanceRecord& r) {
   } else {
     s.Bind(22, r.private_ip);
   }
-  s.Bind(23, r.network).Bind(24, r.client_token).Bind(25, r.launched_at).Bind(26,
-                                                                                r.state_changed_at);
+  s.Bind(23, r.network)
+      .Bind(24, r.client_token)
+      .Bind(25, r.launched_at)
+      .Bind(26, r.state_changed_at);
   s.Run();
   for (const auto& [key, value] : r.tags) {
     db_.Prepare("INSERT INTO instance_tags (instance_id, key, value) VALUES (?,?,?)")
@@ -135,8 +137,10 @@ std::vector<InstanceRecord> InstanceRepository::List(const InstanceQuery& q) {
   std::string sql = std::string("SELECT ") + kColumns +
                     " FROM instances i JOIN hosts h ON h.host_id = i.host_id WHERE i.seq > ?";
   if (!q.project_id.empty()) sql += " AND i.project_id = ?";
-  if (!q.instance_ids.empty()) sql += " AND " + FilterCondition("instance-id", q.instance_ids.size());
-  for (const auto& [name, values] : q.filters) sql += " AND " + FilterCondition(name, values.size());
+  if (!q.instance_ids.empty())
+    sql += " AND " + FilterCondition("instance-id", q.instance_ids.size());
+  for (const auto& [name, values] : q.filters)
+    sql += " AND " + FilterCondition(name, values.size());
   sql += " ORDER BY i.seq LIMIT ?";
   Statement s = db_.Prepare(sql);
   int index = 1;
@@ -214,8 +218,8 @@ int InstanceRepository::PurgeTerminatedBefore(int64_t cutoff) {
 }
 
 int InstanceRepository::CountActiveUsingImage(const std::string& image_id) {
-  Statement s = db_.Prepare(
-      "SELECT COUNT(*) FROM instances WHERE image_id = ? AND state != 'terminated'");
+  Statement s =
+      db_.Prepare("SELECT COUNT(*) FROM instances WHERE image_id = ? AND state != 'terminated'");
   s.Bind(1, image_id).Step();
   return static_cast<int>(s.Int(0));
 }
@@ -233,8 +237,8 @@ std::map<std::string, HostAllocation> InstanceRepository::AllocationByHost() {
       "FROM instances WHERE state != 'terminated' GROUP BY host_id");
   std::map<std::string, HostAllocation> out;
   while (s.Step()) {
-    out[s.Text(0)] = HostAllocation{static_cast<int>(s.Int(1)), s.Int(2), s.Int(3),
-                                    static_cast<int>(s.Int(4))};
+    out[s.Text(0)] =
+        HostAllocation{static_cast<int>(s.Int(1)), s.Int(2), s.Int(3), static_cast<int>(s.Int(4))};
   }
   return out;
 }
@@ -245,8 +249,8 @@ bool InstanceRepository::MacInUse(const std::string& mac) {
 }
 
 std::vector<std::string> InstanceRepository::PrivateIpsInUse(const std::string& network) {
-  Statement s = db_.Prepare(
-      "SELECT private_ip FROM instances WHERE network = ? AND private_ip IS NOT NULL");
+  Statement s =
+      db_.Prepare("SELECT private_ip FROM instances WHERE network = ? AND private_ip IS NOT NULL");
   s.Bind(1, network);
   std::vector<std::string> out;
   while (s.Step()) out.push_back(s.Text(0));

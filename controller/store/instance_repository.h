@@ -33,8 +33,7 @@ class InstanceRepository {
   std::vector<InstanceRecord> ListActiveOnHost(const std::string& host_id);
 
   void UpdateState(const std::string& instance_id, const std::string& state,
-                   const std::string& reason_code, const std::string& reason_message,
-                   int64_t at);
+                   const std::string& reason_code, const std::string& reason_message, int64_t at);
   void UpdateDesired(const std::string& instance_id, const std::string& desired_state,
                      bool force_stop);
   void BumpRebootToken(const std::string& instance_id);

@@ -150,10 +150,10 @@ absl::Status Migrate(Database& db, int target) {
   try {
     int current = SchemaVersion(db);
     if (current > LatestSchemaVersion()) {
-      return absl::FailedPreconditionError(
-          "database schema version " + std::to_string(current) +
-          " is newer than this controller understands (" + std::to_string(LatestSchemaVersion()) +
-          "); upgrade the controller");
+      return absl::FailedPreconditionError("database schema version " + std::to_string(current) +
+                                           " is newer than this controller understands (" +
+                                           std::to_string(LatestSchemaVersion()) +
+                                           "); upgrade the controller");
     }
     for (const Migration& m : AllMigrations()) {
       if (m.version <= current || m.version > target) continue;

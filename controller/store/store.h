@@ -84,8 +84,8 @@ class Store {
   explicit Store(const std::string& path) : db_(path), repos_(db_) {}
 
   std::mutex mutex_;
-  Database db_;          // guarded by mutex_
-  Repositories repos_;   // guarded by mutex_
+  Database db_;         // guarded by mutex_
+  Repositories repos_;  // guarded by mutex_
 };
 
 }  // namespace gureum::controller

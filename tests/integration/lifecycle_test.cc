@@ -39,8 +39,8 @@ TEST_CASE("a user launches, stops, starts, reboots and terminates instances thro
                                     "Name=instance-state-name,Values=running", "--filters",
                                     "Name=tag:team,Values=storage"});
     CHECK(running["instances"].size() == 2);
-    auto none = cluster.CliJson(
-        {"describe-instances", "--filters", "Name=tag:team,Values=compute"});
+    auto none =
+        cluster.CliJson({"describe-instances", "--filters", "Name=tag:team,Values=compute"});
     CHECK(none["instances"].empty());
   }
 

@@ -4,8 +4,7 @@
 
 namespace gureum::testing {
 
-TEST_CASE("a controller restart keeps every instance, image, type and key pair",
-          "[integration]") {
+TEST_CASE("a controller restart keeps every instance, image, type and key pair", "[integration]") {
   // This test verifies that all state lives in SQLite and that the agent reconnects and
   // converges without user action after the controller comes back.
   TestCluster cluster;

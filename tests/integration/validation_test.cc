@@ -35,32 +35,43 @@ TEST_CASE("bad input gets a named error and writes nothing", "[integration]") {
   const std::string big_user_data(16 * 1024 + 1, 'x');
   const std::vector<Case> cases = {
       {{"run-instances", "--image-id", "ami-0123456789abcdef0", "--instance-type", "g1.nano"},
-       "InvalidAMIID.NotFound", "ami-0123456789abcdef0"},
+       "InvalidAMIID.NotFound",
+       "ami-0123456789abcdef0"},
       {{"run-instances", "--image-id", "ami-xyz", "--instance-type", "g1.nano"},
-       "InvalidAMIID.Malformed", "ami-xyz"},
+       "InvalidAMIID.Malformed",
+       "ami-xyz"},
       {{"run-instances", "--image-id", image, "--instance-type", "g1.nano", "--min-count", "0",
         "--max-count", "0"},
-       "", "MinCount"},
+       "",
+       "MinCount"},
       {{"run-instances", "--image-id", image, "--instance-type", "g1.nano", "--count", "101"},
-       "InvalidParameterValue", "MinCount"},
+       "InvalidParameterValue",
+       "MinCount"},
       {{"run-instances", "--image-id", image, "--instance-type", "g1.nano", "--min-count", "5",
         "--max-count", "2"},
-       "", "MaxCount"},
+       "",
+       "MaxCount"},
       {{"run-instances", "--image-id", image, "--instance-type", "g1.nano", "--user-data",
         big_user_data},
-       "InvalidParameterValue", "UserData"},
+       "InvalidParameterValue",
+       "UserData"},
       {{"run-instances", "--image-id", image, "--instance-type", "g9.colossal"},
-       "InvalidParameterValue", "InstanceType"},
+       "InvalidParameterValue",
+       "InstanceType"},
       {{"run-instances", "--image-id", image, "--instance-type", "g1.nano", "--key-name", "nokey"},
-       "InvalidKeyPair.NotFound", "nokey"},
+       "InvalidKeyPair.NotFound",
+       "nokey"},
       {{"stop-instances", "--instance-ids", "i-123"}, "InvalidInstanceID.Malformed", "i-123"},
       {{"terminate-instances", "--instance-ids", "i-0123456789abcdef0"},
-       "InvalidInstanceID.NotFound", "i-0123456789abcdef0"},
+       "InvalidInstanceID.NotFound",
+       "i-0123456789abcdef0"},
       {{"describe-instances", "--filters", "Name=colour,Values=red"}, "InvalidFilter", "colour"},
       {{"import-key-pair", "--key-name", "k", "--public-key-material", "ssh-rsa notbase64!"},
-       "InvalidKey.Format", "OpenSSH"},
+       "InvalidKey.Format",
+       "OpenSSH"},
       {{"import-image", "--name", "ghost", "--source-path", "/nonexistent/disk.img"},
-       "InvalidParameterValue", "/nonexistent/disk.img"},
+       "InvalidParameterValue",
+       "/nonexistent/disk.img"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.args);
@@ -105,7 +116,8 @@ TEST_CASE("a client token makes run-instances act once", "[integration]") {
   REQUIRE(cluster.WaitForHostsUp(1));
   const std::string image = cluster.ImportImage("tiny");
   std::vector<std::string> args{"run-instances", "--image-id", image, "--instance-type",
-                                "g1.nano", "--count", "2", "--client-token", "launch-42"};
+                                "g1.nano",       "--count",    "2",   "--client-token",
+                                "launch-42"};
   auto first = cluster.CliJson(args);
   auto second = cluster.CliJson(args);
   CHECK(first["reservationId"] == second["reservationId"]);

@@ -48,7 +48,8 @@ class Subprocess {
 // Runs a command to completion (with a timeout) and returns its output.
 RunResult Run(const std::vector<std::string>& argv,
               std::chrono::milliseconds timeout = std::chrono::seconds(60),
-              const std::map<std::string, std::string>& env = {}, const std::string& stdin_data = "");
+              const std::map<std::string, std::string>& env = {},
+              const std::string& stdin_data = "");
 
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);

@@ -1,6 +1,7 @@
 #include "tests/support/test_cluster.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <stdexcept>
@@ -14,6 +15,7 @@ std::string BinPath(const std::string& name) { return std::string(GUREUM_BIN_DIR
 TestCluster::TestCluster() {
   char dir_template[] = "/tmp/gureum-test-XXXXXX";
   dir_ = mkdtemp(dir_template);
+  chmod(dir_.c_str(), 0755);
 }
 
 TestCluster::~TestCluster() {
@@ -27,18 +29,32 @@ TestCluster::~TestCluster() {
   }
 }
 
+void TestCluster::AddControllerArgs(const std::vector<std::string>& args) {
+  controller_args_.insert(controller_args_.end(), args.begin(), args.end());
+}
+
 void TestCluster::StartController() {
   const std::string port_file = dir_ + "/controller.port";
   std::filesystem::remove(port_file);
   // Port 0 on the first start; the same port afterwards so agents find it again.
   std::string listen = "127.0.0.1:" + std::to_string(port_);
+  std::vector<std::string> argv{BinPath("gureum-controller"),
+                                "--listen",
+                                listen,
+                                "--data-dir",
+                                dir_ + "/controller",
+                                "--port-file",
+                                port_file,
+                                "--heartbeat-interval-ms",
+                                "500",
+                                "--log-level",
+                                "debug"};
+  argv.insert(argv.end(), controller_args_.begin(), controller_args_.end());
   controller_ = std::make_unique<Subprocess>(
-      std::vector<std::string>{BinPath("gureum-controller"), "--listen", listen, "--data-dir",
-                               dir_ + "/controller", "--port-file", port_file,
-                               "--heartbeat-interval-ms", "500", "--log-level", "debug"},
-      dir_ + "/controller." + std::to_string(controller_starts_++));
-  bool up = Eventually([&] { return std::filesystem::exists(port_file) || !controller_->Running(); },
-                       std::chrono::seconds(20));
+      std::move(argv), dir_ + "/controller." + std::to_string(controller_starts_++));
+  bool up =
+      Eventually([&] { return std::filesystem::exists(port_file) || !controller_->Running(); },
+                 std::chrono::seconds(20));
   if (!up || !controller_->Running()) {
     throw std::runtime_error("controller did not start: " + controller_->Stderr());
   }
@@ -62,24 +78,40 @@ int TestCluster::AddAgent(AgentSpec spec) {
   return index;
 }
 
+std::string TestCluster::AgentDir(int index) const {
+  return dir_ + "/agent-" + agent_specs_[index].host_name;
+}
+
 void TestCluster::StartAgent(int index) {
   const AgentSpec& spec = agent_specs_[index];
-  const std::string agent_dir = dir_ + "/agent-" + spec.host_name;
+  const std::string agent_dir = AgentDir(index);
   std::filesystem::create_directories(agent_dir);
+  std::vector<std::string> argv{BinPath("gureum-agent"),
+                                "--controller",
+                                endpoint(),
+                                "--host-name",
+                                spec.host_name,
+                                "--driver",
+                                spec.driver,
+                                "--availability-zone",
+                                spec.zone,
+                                "--data-dir",
+                                agent_dir,
+                                "--resync-interval-ms",
+                                "500",
+                                "--log-level",
+                                "debug"};
+  if (spec.driver == "fake") {
+    argv.insert(argv.end(),
+                {"--vcpus", std::to_string(spec.vcpus), "--memory-mib",
+                 std::to_string(spec.memory_mib), "--disk-gib", std::to_string(spec.disk_gib),
+                 "--fake-state-file", agent_dir + "/fake-domains.json"});
+  }
+  argv.insert(argv.end(), spec.extra_args.begin(), spec.extra_args.end());
   agents_[index] = std::make_unique<Subprocess>(
-      std::vector<std::string>{BinPath("gureum-agent"),
-                               "--controller", endpoint(),
-                               "--host-name", spec.host_name,
-                               "--driver", "fake",
-                               "--vcpus", std::to_string(spec.vcpus),
-                               "--memory-mib", std::to_string(spec.memory_mib),
-                               "--disk-gib", std::to_string(spec.disk_gib),
-                               "--availability-zone", spec.zone,
-                               "--fake-state-file", agent_dir + "/fake-domains.json",
-                               "--data-dir", agent_dir,
-                               "--resync-interval-ms", "500",
-                               "--log-level", "debug"},
-      agent_dir + "/agent." + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+      std::move(argv),
+      agent_dir + "/agent." +
+          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
 }
 
 void TestCluster::StopAgent(int index, bool kill9) {

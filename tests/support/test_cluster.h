@@ -1,7 +1,9 @@
-// TestCluster: a real controller and real fake-driver agents as separate
-// processes on loopback (ports chosen by the kernel), and the real `gureum`
-// CLI to drive them: what a user runs, in a temp directory that is removed
-// afterwards. Not thread-safe.
+// TestCluster: a real controller and real agents (fake driver by default,
+// or libvirt for end-to-end tests) as separate processes on loopback (ports
+// chosen by the kernel), and the real `gureum` CLI to drive them: what a user
+// runs, in a temp directory that is removed afterwards. The directory is
+// world-traversable (0755) because QEMU under qemu:///system runs as
+// libvirt-qemu and must reach the agents' disks. Not thread-safe.
 #pragma once
 
 #include <chrono>
@@ -21,6 +23,11 @@ struct AgentSpec {
   int64_t memory_mib = 16384;
   int64_t disk_gib = 200;
   std::string zone = "zone-a";
+  // "fake" (capacity from the fields above, guests in a state file) or
+  // "libvirt" (real guests; capacity as the host reports it).
+  std::string driver = "fake";
+  // Appended to the agent's command line (e.g. --network, --virt-type).
+  std::vector<std::string> extra_args;
 };
 
 class TestCluster {
@@ -28,6 +35,8 @@ class TestCluster {
   TestCluster();
   ~TestCluster();
 
+  // Extra flags for every later StartController (e.g. --network).
+  void AddControllerArgs(const std::vector<std::string>& args);
   void StartController();
   // SIGTERM (or SIGKILL with kill9) and wait.
   void StopController(bool kill9 = false);
@@ -36,6 +45,9 @@ class TestCluster {
   int AddAgent(AgentSpec spec);
   void StartAgent(int index);
   void StopAgent(int index, bool kill9 = false);
+  // The agent's --data-dir.
+  std::string AgentDir(int index) const;
+  Subprocess* agent(int index) { return agents_[index].get(); }
 
   // Runs `gureum --endpoint <controller> args...`.
   RunResult Cli(const std::vector<std::string>& args, const std::string& stdin_data = "");
@@ -60,6 +72,7 @@ class TestCluster {
   std::string dir_;
   int port_ = 0;
   std::unique_ptr<Subprocess> controller_;
+  std::vector<std::string> controller_args_;
   std::vector<AgentSpec> agent_specs_;
   std::vector<std::unique_ptr<Subprocess>> agents_;
   int controller_starts_ = 0;

@@ -1,0 +1,46 @@
+// RawConnection: a plain libvirt connection the tests use behind the driver's
+// back (foreign domains, test networks, cleanup), so that what they check does
+// not depend on the code under test. Not thread-safe.
+#pragma once
+
+#include <libvirt/libvirt.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace gureum::testing {
+
+inline constexpr char kSystemUri[] = "qemu:///system";
+
+class RawConnection {
+ public:
+  RawConnection() : conn_(virConnectOpen(kSystemUri)) {
+    if (conn_ == nullptr) throw std::runtime_error("cannot connect to qemu:///system");
+  }
+  ~RawConnection() { virConnectClose(conn_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  virConnectPtr get() const { return conn_; }
+
+  // Destroys (if running) and undefines a domain by name; quiet if absent.
+  void RemoveDomain(const std::string& name) const {
+    virDomainPtr domain = virDomainLookupByName(conn_, name.c_str());
+    if (domain == nullptr) return;
+    if (virDomainIsActive(domain) == 1) virDomainDestroy(domain);
+    virDomainUndefineFlags(domain, VIR_DOMAIN_UNDEFINE_NVRAM);
+    virDomainFree(domain);
+  }
+
+  bool DomainExists(const std::string& name) const {
+    virDomainPtr domain = virDomainLookupByName(conn_, name.c_str());
+    if (domain == nullptr) return false;
+    virDomainFree(domain);
+    return true;
+  }
+
+ private:
+  virConnectPtr conn_;
+};
+
+}  // namespace gureum::testing
