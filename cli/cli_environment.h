@@ -1,0 +1,35 @@
+// What the command line takes from the process around it: streams, whether they are
+// terminals, the environment's endpoint, time, sleeping, and how to reach a
+// controller. main() fills it from the real process; tests fill it with string
+// streams, a ManualClock and an in-process server. A plain value; the pointed-to
+// objects must outlive every use.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "cli/wait/sleeper.h"
+#include "common/clock.h"
+#include "gureum/v1/compute.grpc.pb.h"
+
+namespace gureum::cli {
+
+using StubFactory =
+    std::function<std::unique_ptr<v1::Compute::StubInterface>(const std::string& endpoint)>;
+
+struct CliEnvironment {
+  std::ostream* out = nullptr;
+  std::ostream* err = nullptr;
+  bool stdout_is_tty = false;
+  bool stderr_is_tty = false;
+  std::optional<std::string> endpoint_from_env;  // GUREUM_ENDPOINT
+  bool no_color = false;                         // NO_COLOR is set
+  const Clock* clock = nullptr;
+  Sleeper* sleeper = nullptr;
+  StubFactory connect;
+};
+
+}  // namespace gureum::cli

@@ -1,0 +1,11 @@
+// Host verbs (admin): describe-hosts.
+// Registers them at start-up; not thread-safe.
+#pragma once
+
+#include "cli/command_registry.h"
+
+namespace gureum::cli {
+
+void AddHostCommands(CommandRegistry& registry);
+
+}  // namespace gureum::cli

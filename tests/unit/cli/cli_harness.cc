@@ -1,0 +1,45 @@
+#include "tests/unit/cli/cli_harness.h"
+
+#include <sstream>
+
+#include "cli/cli_app.h"
+
+namespace gureum::cli::testing {
+
+CliHarness::CliHarness() {
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service_);
+  server_ = builder.BuildAndStart();
+}
+
+CliHarness::~CliHarness() { server_->Shutdown(); }
+
+std::unique_ptr<v1::Compute::StubInterface> CliHarness::NewStub() {
+  return v1::Compute::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+}
+
+CliRun CliHarness::Run(const std::vector<std::string>& args) {
+  std::ostringstream out;
+  std::ostringstream err;
+  CliEnvironment env;
+  env.out = &out;
+  env.err = &err;
+  env.stdout_is_tty = stdout_is_tty;
+  env.stderr_is_tty = stderr_is_tty;
+  env.no_color = no_color;
+  env.endpoint_from_env = endpoint_from_env;
+  env.clock = &clock;
+  env.sleeper = &sleeper;
+  env.connect = [this](const std::string& endpoint) {
+    endpoints_dialled.push_back(endpoint);
+    return NewStub();
+  };
+  CliApp app(env);
+  CliRun run;
+  run.exit_code = app.Run(args);
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+}  // namespace gureum::cli::testing
