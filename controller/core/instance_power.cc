@@ -1,5 +1,7 @@
 #include "controller/core/instance_power.h"
 
+#include <set>
+
 #include "common/api_error.h"
 #include "controller/core/instance_state.h"
 #include "controller/core/instance_view.h"
@@ -12,7 +14,9 @@ absl::StatusOr<std::vector<InstanceRecord>> LoadInstances(Repositories& repos,
                                                           const std::vector<std::string>& ids) {
   std::vector<InstanceRecord> out;
   std::string missing;
+  std::set<std::string> seen;
   for (const std::string& id : ids) {
+    if (!seen.insert(id).second) continue;  // naming an instance twice acts on it once
     auto record = repos.instances.Get(id);
     if (!record || (record->project_id != ctx.project_id && !ctx.admin)) {
       missing += (missing.empty() ? "'" : ", '") + id + "'";

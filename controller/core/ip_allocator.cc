@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include <absl/strings/numbers.h>
+
 #include "common/api_error.h"
 
 namespace gureum::controller {
@@ -22,9 +24,10 @@ std::optional<uint32_t> IpAllocator::ParseIpv4(const std::string& text) {
     out = (out << 8) | static_cast<uint32_t>(value);
     ++parts;
     if (end == std::string::npos) break;
+    if (parts == 4) return std::nullopt;  // a fifth part, or a trailing dot
     pos = end + 1;
   }
-  if (parts != 4 || text.find('.', pos) != std::string::npos) return std::nullopt;
+  if (parts != 4) return std::nullopt;
   return out;
 }
 
@@ -40,10 +43,7 @@ absl::StatusOr<IpAllocator> IpAllocator::Create(const NetworkConfig& config) {
   }
   auto base = ParseIpv4(config.cidr.substr(0, slash));
   int prefix = -1;
-  try {
-    prefix = std::stoi(config.cidr.substr(slash + 1));
-  } catch (const std::exception&) {
-  }
+  if (!absl::SimpleAtoi(config.cidr.substr(slash + 1), &prefix)) prefix = -1;
   if (!base || prefix < 8 || prefix > 29) {
     return absl::InvalidArgumentError("network CIDR '" + config.cidr +
                                       "' must be an IPv4 prefix between /8 and /29");
@@ -51,12 +51,25 @@ absl::StatusOr<IpAllocator> IpAllocator::Create(const NetworkConfig& config) {
   uint32_t mask = prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
   uint32_t network = *base & mask;
   uint32_t broadcast = network | ~mask;
-  uint32_t first = network + 1 + static_cast<uint32_t>(config.reserved);
+  if (config.reserved < 0) {
+    return absl::InvalidArgumentError("reserved addresses must be >= 0, not " +
+                                      std::to_string(config.reserved));
+  }
+  // network address, gateway (.1), then `reserved` addresses for the host side.
+  uint32_t first = network + 2 + static_cast<uint32_t>(config.reserved);
   uint32_t last = broadcast - 1;
   if (first > last) {
     return absl::InvalidArgumentError("network CIDR '" + config.cidr + "' leaves no addresses");
   }
   return IpAllocator(config.name, first, last);
+}
+
+int64_t IpAllocator::FreeCount(Repositories& repos) const {
+  std::set<uint32_t> used;
+  for (const std::string& ip : repos.instances.PrivateIpsInUse(name_)) {
+    if (auto a = ParseIpv4(ip); a && *a >= first_ && *a <= last_) used.insert(*a);
+  }
+  return static_cast<int64_t>(last_ - first_ + 1) - static_cast<int64_t>(used.size());
 }
 
 absl::StatusOr<std::string> IpAllocator::Allocate(Repositories& repos) const {

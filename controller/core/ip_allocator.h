@@ -18,7 +18,7 @@ namespace gureum::controller {
 struct NetworkConfig {
   std::string name = "default";
   std::string cidr = "192.168.122.0/24";  // libvirt's default NAT network
-  int reserved = 9;                       // .1 gateway .. .9 kept for the host side
+  int reserved = 8;  // after the gateway (.1): .2 .. .9 kept for the host side
 };
 
 class IpAllocator {
@@ -28,6 +28,8 @@ class IpAllocator {
   const std::string& network() const { return name_; }
   // The lowest free address, or InsufficientFreeAddressesInSubnet.
   absl::StatusOr<std::string> Allocate(Repositories& repos) const;
+  // How many addresses are free now.
+  int64_t FreeCount(Repositories& repos) const;
   // Pool size, for capacity reporting.
   uint32_t PoolSize() const { return last_ - first_ + 1; }
 

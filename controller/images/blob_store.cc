@@ -99,6 +99,17 @@ absl::StatusOr<BlobInfo> BlobStore::Put(const std::string& source_path, const st
     info.format = "qcow2";
     uint64_t backing_offset = BigEndian64(header.data() + 8);
     info.virtual_size_bytes = static_cast<int64_t>(BigEndian64(header.data() + 24));
+    const uint32_t version = static_cast<uint32_t>(BigEndian64(header.data() + 4) >> 32);
+    // qcow2 v3 incompatible feature bit 2: an external data file, which like a
+    // backing file could name any file on the host.
+    const bool external_data =
+        version >= 3 && header_len >= 80 && (BigEndian64(header.data() + 72) & 0x4) != 0;
+    if (external_data) {
+      ::unlink(tmp.c_str());
+      return InvalidParameter(field, "The qcow2 file '" + source_path +
+                                         "' uses an external data file; import a self-contained "
+                                         "image (qemu-img convert -O qcow2)");
+    }
     if (backing_offset != 0) {
       ::unlink(tmp.c_str());
       return InvalidParameter(field, "The qcow2 file '" + source_path +

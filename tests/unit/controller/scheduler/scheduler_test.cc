@@ -1,0 +1,82 @@
+#include "controller/scheduler/scheduler.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "common/api_error.h"
+#include "tests/unit/controller/scheduler/scheduler_test_hosts.h"
+
+namespace gureum::controller {
+
+using testing::Host;
+using testing::Want;
+
+TEST_CASE("a batch never overfills a host") {
+  // This test verifies that Place claims capacity in the view as it places:
+  // with room for exactly 3 instances, max 10 places 3 and the view shows them.
+  auto scheduler = Scheduler::Default();
+  std::vector<HostState> hosts = {Host("host-a", 4, 4096, 100)};
+  auto placed = scheduler->Place(hosts, Want(1, 1300, 10), 1, 10);
+  REQUIRE(placed.ok());
+  CHECK(placed->size() == 3);
+  CHECK(hosts[0].allocation.memory_mib == 3900);
+  CHECK(hosts[0].allocation.vcpus == 3);
+  CHECK(hosts[0].allocation.disk_gib == 30);
+  CHECK(hosts[0].allocation.instance_count == 3);
+
+  // Existing allocations count too.
+  std::vector<HostState> busy = {Host("host-a", 4, 4096, 100), Host("host-b", 4, 4096, 100)};
+  busy[0].allocation = HostAllocation{1, 4000, 10, 1};
+  auto more = scheduler->Place(busy, Want(1, 2048, 10), 1, 10);
+  REQUIRE(more.ok());
+  CHECK(*more == std::vector<std::string>{"h-host-b", "h-host-b"});
+}
+
+TEST_CASE("a placement short of min count explains per filter and undoes its claims") {
+  // This test verifies that the InsufficientInstanceCapacity message counts hosts, gives each
+  // filter's removals in pipeline order and the closest host's shortfall, and that the claims are
+  // undone.
+  auto scheduler = Scheduler::Default();
+  std::vector<HostState> hosts = {Host("down-1", 8, 8192, 100), Host("far-1", 8, 8192, 100, "az-2"),
+                                  Host("far-2", 8, 8192, 100, "az-2"), Host("small", 8, 4096, 100)};
+  hosts[0].host.state = "down";
+  auto r = scheduler->Place(hosts, Want(2, 3000, 10, "az-1"), 2, 2);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == absl::StatusCode::kResourceExhausted);
+  CHECK(ErrorCodeOf(r.status()) == "InsufficientInstanceCapacity");
+  CHECK(ErrorFieldOf(r.status()) == "MinCount");
+  CHECK(std::string(r.status().message()) ==
+        "There is not enough capacity for 2 instance(s) (2 vCPU, 3000 MiB, 10 GiB each); 1 fit. "
+        "Hosts: 4; HostUpFilter removed 1; AvailabilityZoneFilter removed 2; CapacityFilter "
+        "removed 1. Closest: small: 1096 MiB memory free, 3000 requested.");
+  for (const HostState& h : hosts) {
+    INFO(h.host.name);
+    CHECK(h.allocation.instance_count == 0);
+    CHECK(h.allocation.memory_mib == 0);
+  }
+}
+
+TEST_CASE("with no hosts the scheduler says none has registered") {
+  // This test verifies that with no host at all the explanation says none has registered.
+  auto scheduler = Scheduler::Default();
+  std::vector<HostState> none;
+  auto r = scheduler->Place(none, Want(1, 512, 4), 1, 1);
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(std::string(r.status().message()),
+             Catch::EndsWith("Hosts: 0, no host has registered."));
+}
+
+TEST_CASE("equal hosts are chosen by name so placement is deterministic") {
+  // This test verifies that among equal scores the host with the smaller name wins.
+  auto scheduler = Scheduler::Default();
+  std::vector<HostState> hosts = {Host("host-c", 4, 4096, 100), Host("host-a", 4, 4096, 100),
+                                  Host("host-b", 4, 4096, 100)};
+  auto r = scheduler->Place(hosts, Want(1, 512, 4), 1, 1);
+  REQUIRE(r.ok());
+  CHECK(*r == std::vector<std::string>{"h-host-a"});
+}
+
+}  // namespace gureum::controller

@@ -1,0 +1,333 @@
+#include "controller/store/instance_repository.h"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "controller/store/store.h"
+#include "tests/unit/controller/controller_test_support.h"
+
+namespace gureum::controller {
+namespace {
+
+using testing::MakeHost;
+
+InstanceRecord MakeInstance(int n, const std::string& host_id, const std::string& state = "running",
+                            const std::string& type = "g1.small") {
+  char suffix[18];
+  std::snprintf(suffix, sizeof suffix, "%017x", n);
+  InstanceRecord r;
+  r.instance_id = std::string("i-") + suffix;
+  r.project_id = "default";
+  r.reservation_id = "r-00000000000000001";
+  r.launch_index = n;
+  r.image_id = "ami-00000000000000001";
+  r.instance_type = type;
+  r.vcpus = 1;
+  r.memory_mib = 2048;
+  r.root_disk_gib = 16;
+  r.host_id = host_id;
+  r.availability_zone = "az-1";
+  r.state = state;
+  r.desired_state = state == "terminated" ? "terminated" : "running";
+  char mac[18];
+  std::snprintf(mac, sizeof mac, "52:54:00:00:%02x:%02x", (n >> 8) & 0xff, n & 0xff);
+  r.mac_address = mac;
+  r.launched_at = 1000 + n;
+  r.state_changed_at = 1000 + n;
+  return r;
+}
+
+// A store with two hosts, for instance rows to point at.
+class Fixture : public testing::StoreFixture {
+ public:
+  Fixture() {
+    Run([](Repositories& repos) {
+      repos.hosts.Upsert(MakeHost("h-0000000a", "host-a", "az-1"));
+      HostRecord b = MakeHost("h-0000000b", "host-b", "az-2");
+      b.state = "down";
+      repos.hosts.Upsert(b);
+    });
+  }
+
+  std::vector<std::string> Ids(const InstanceQuery& query) {
+    return Get<std::vector<std::string>>([&](Repositories& repos) {
+      std::vector<std::string> ids;
+      for (const auto& r : repos.instances.List(query)) ids.push_back(r.instance_id);
+      return ids;
+    });
+  }
+};
+
+}  // namespace
+
+TEST_CASE("an instance row survives the round trip with every field and its tags") {
+  // This test verifies that Insert then Get returns what was written, joins
+  // the host's name and state, keeps binary user data, and loads tags sorted.
+  Fixture f;
+  InstanceRecord in = MakeInstance(1, "h-0000000b", "pending");
+  in.key_name = "laptop";
+  in.public_key = "ssh-ed25519 AAAA";
+  in.user_data = std::string("#!/bin/sh\0\x01\xff", 12);
+  in.reason_code = "Client.UserInitiatedShutdown";
+  in.reason_message = "User initiated shutdown";
+  in.force_stop = true;
+  in.reboot_token = 3;
+  in.private_ip = "10.0.0.7";
+  in.network = "default";
+  in.client_token = "tok-1";
+  in.tags = {{"Name", "web"}, {"env", "prod"}, {"Alpha", ""}};
+  f.Run([&](Repositories& repos) { repos.instances.Insert(in); });
+
+  auto out = f.Get<std::optional<InstanceRecord>>(
+      [&](Repositories& repos) { return repos.instances.Get(in.instance_id); });
+  REQUIRE(out.has_value());
+  CHECK(out->seq > 0);
+  CHECK(out->instance_id == in.instance_id);
+  CHECK(out->project_id == "default");
+  CHECK(out->reservation_id == in.reservation_id);
+  CHECK(out->launch_index == 1);
+  CHECK(out->image_id == in.image_id);
+  CHECK(out->instance_type == "g1.small");
+  CHECK(out->vcpus == 1);
+  CHECK(out->memory_mib == 2048);
+  CHECK(out->root_disk_gib == 16);
+  CHECK(out->key_name == "laptop");
+  CHECK(out->public_key == "ssh-ed25519 AAAA");
+  CHECK(out->user_data == in.user_data);
+  CHECK(out->host_id == "h-0000000b");
+  CHECK(out->host_name == "host-b");
+  CHECK(out->host_state == "down");
+  CHECK(out->availability_zone == "az-1");
+  CHECK(out->state == "pending");
+  CHECK(out->reason_code == "Client.UserInitiatedShutdown");
+  CHECK(out->reason_message == "User initiated shutdown");
+  CHECK(out->desired_state == "running");
+  CHECK(out->force_stop);
+  CHECK(out->reboot_token == 3);
+  CHECK(out->mac_address == in.mac_address);
+  CHECK(out->private_ip == "10.0.0.7");
+  CHECK(out->network == "default");
+  CHECK(out->client_token == "tok-1");
+  CHECK(out->launched_at == 1001);
+  CHECK(out->state_changed_at == 1001);
+  CHECK_FALSE(out->terminated_at.has_value());
+  CHECK(out->tags == TagList{{"Alpha", ""}, {"Name", "web"}, {"env", "prod"}});
+
+  auto missing = f.Get<bool>(
+      [](Repositories& repos) { return repos.instances.Get("i-0123456789abcdef0").has_value(); });
+  CHECK_FALSE(missing);
+}
+
+TEST_CASE("state, desired state, reboot token and private IP updates are stored") {
+  // This test verifies that state, desired state, reboot token and private IP updates are stored,
+  // with terminated_at set only on termination and an empty private IP stored as none.
+  Fixture f;
+  InstanceRecord in = MakeInstance(1, "h-0000000a");
+  in.private_ip = "10.0.0.9";
+  f.Run([&](Repositories& repos) {
+    repos.instances.Insert(in);
+    repos.instances.UpdateState(in.instance_id, "stopping", "Client.UserInitiatedShutdown", "bye",
+                                5000);
+    repos.instances.UpdateDesired(in.instance_id, "stopped", true);
+    repos.instances.BumpRebootToken(in.instance_id);
+    repos.instances.BumpRebootToken(in.instance_id);
+  });
+  auto r = *f.Get<std::optional<InstanceRecord>>(
+      [&](Repositories& repos) { return repos.instances.Get(in.instance_id); });
+  CHECK(r.state == "stopping");
+  CHECK(r.reason_code == "Client.UserInitiatedShutdown");
+  CHECK(r.reason_message == "bye");
+  CHECK(r.state_changed_at == 5000);
+  CHECK_FALSE(r.terminated_at.has_value());
+  CHECK(r.desired_state == "stopped");
+  CHECK(r.force_stop);
+  CHECK(r.reboot_token == 2);
+
+  f.Run([&](Repositories& repos) {
+    repos.instances.UpdateState(in.instance_id, "terminated", "", "", 6000);
+    repos.instances.SetPrivateIp(in.instance_id, "");
+  });
+  r = *f.Get<std::optional<InstanceRecord>>(
+      [&](Repositories& repos) { return repos.instances.Get(in.instance_id); });
+  CHECK(r.terminated_at == std::optional<int64_t>(6000));
+  CHECK(r.private_ip.empty());
+  CHECK(f.Get<std::vector<std::string>>([](Repositories& repos) {
+           return repos.instances.PrivateIpsInUse("");
+         }).empty());
+}
+
+TEST_CASE("listing instances honours every filter, alone and combined") {
+  // This test verifies that the filters by state, type, tag:<key>, tag-key, host name, zone, ids
+  // and project work alone and combined, values of one filter ORed and filters ANDed.
+  Fixture f;
+  std::vector<InstanceRecord> rows = {
+      MakeInstance(1, "h-0000000a", "running", "g1.small"),
+      MakeInstance(2, "h-0000000a", "stopped", "g1.large"),
+      MakeInstance(3, "h-0000000b", "running", "g1.large"),
+      MakeInstance(4, "h-0000000b", "pending", "g1.small"),
+  };
+  rows[0].tags = {{"env", "prod"}, {"Name", "web"}};
+  rows[1].tags = {{"env", "dev"}};
+  rows[2].tags = {{"Name", "db"}};
+  rows[3].project_id = "other";
+  f.Run([&](Repositories& repos) {
+    for (const auto& r : rows) repos.instances.Insert(r);
+  });
+  auto id = [&](int n) { return rows[n - 1].instance_id; };
+  using Ids = std::vector<std::string>;
+
+  InstanceQuery all;
+  CHECK(f.Ids(all) == Ids{id(1), id(2), id(3), id(4)});
+
+  InstanceQuery q;
+  q.filters["instance-state-name"] = {"running"};
+  CHECK(f.Ids(q) == Ids{id(1), id(3)});
+  q.filters["instance-state-name"] = {"running", "stopped"};
+  CHECK(f.Ids(q) == Ids{id(1), id(2), id(3)});
+
+  q = {};
+  q.filters["instance-type"] = {"g1.large"};
+  CHECK(f.Ids(q) == Ids{id(2), id(3)});
+
+  q = {};
+  q.filters["tag:env"] = {"prod"};
+  CHECK(f.Ids(q) == Ids{id(1)});
+  q.filters["tag:env"] = {"prod", "dev"};
+  CHECK(f.Ids(q) == Ids{id(1), id(2)});
+  q.filters["tag:env"] = {"web"};  // a value of another key does not match
+  CHECK(f.Ids(q).empty());
+
+  q = {};
+  q.filters["tag-key"] = {"Name"};
+  CHECK(f.Ids(q) == Ids{id(1), id(3)});
+
+  q = {};
+  q.filters["host-name"] = {"host-b"};
+  CHECK(f.Ids(q) == Ids{id(3), id(4)});
+
+  q = {};
+  q.filters["host-name"] = {"host-b"};
+  q.filters["instance-type"] = {"g1.large"};
+  q.filters["tag-key"] = {"Name"};
+  CHECK(f.Ids(q) == Ids{id(3)});
+
+  q = {};
+  q.project_id = "default";
+  CHECK(f.Ids(q) == Ids{id(1), id(2), id(3)});
+  q.project_id = "other";
+  CHECK(f.Ids(q) == Ids{id(4)});
+
+  q = {};
+  q.instance_ids = {id(4), id(2)};
+  CHECK(f.Ids(q) == Ids{id(2), id(4)});
+
+  q = {};
+  q.filters["availability-zone"] = {"az-9"};
+  CHECK(f.Ids(q).empty());
+}
+
+TEST_CASE("listing by after_seq and limit pages through every instance exactly once") {
+  // This test verifies that pages by after_seq and limit come in seq order and together cover every
+  // instance exactly once.
+  Fixture f;
+  std::vector<std::string> expected;
+  f.Run([&](Repositories& repos) {
+    for (int n = 1; n <= 7; ++n) {
+      InstanceRecord r = MakeInstance(n, n % 2 ? "h-0000000a" : "h-0000000b");
+      repos.instances.Insert(r);
+      expected.push_back(r.instance_id);
+    }
+  });
+  std::vector<std::string> seen;
+  std::vector<size_t> page_sizes;
+  InstanceQuery q;
+  q.limit = 3;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto page = f.Get<std::vector<InstanceRecord>>(
+        [&](Repositories& repos) { return repos.instances.List(q); });
+    if (page.empty()) break;
+    page_sizes.push_back(page.size());
+    for (const auto& r : page) seen.push_back(r.instance_id);
+    q.after_seq = page.back().seq;
+  }
+  CHECK(page_sizes == std::vector<size_t>{3, 3, 1});
+  CHECK(seen == expected);
+}
+
+TEST_CASE("allocation by host sums what every non-terminated instance holds") {
+  // This test verifies that AllocationByHost and the counting helpers ignore terminated instances
+  // and keep hosts apart.
+  Fixture f;
+  f.Run([&](Repositories& repos) {
+    InstanceRecord a1 = MakeInstance(1, "h-0000000a", "running");
+    InstanceRecord a2 = MakeInstance(2, "h-0000000a", "stopped", "g1.large");
+    a2.vcpus = 2;
+    a2.memory_mib = 8192;
+    a2.root_disk_gib = 64;
+    InstanceRecord a3 = MakeInstance(3, "h-0000000a", "terminated");
+    InstanceRecord b1 = MakeInstance(4, "h-0000000b", "shutting-down");
+    for (const auto& r : {a1, a2, a3, b1}) repos.instances.Insert(r);
+  });
+  auto allocation = f.Get<std::map<std::string, HostAllocation>>(
+      [](Repositories& repos) { return repos.instances.AllocationByHost(); });
+  REQUIRE(allocation.size() == 2);
+  const HostAllocation& a = allocation["h-0000000a"];
+  CHECK(a.vcpus == 3);
+  CHECK(a.memory_mib == 2048 + 8192);
+  CHECK(a.disk_gib == 16 + 64);
+  CHECK(a.instance_count == 2);
+  const HostAllocation& b = allocation["h-0000000b"];
+  CHECK(b.vcpus == 1);
+  CHECK(b.instance_count == 1);
+
+  CHECK(f.Get<int>([](Repositories& repos) {
+    return repos.instances.CountActiveUsingImage("ami-00000000000000001");
+  }) == 3);
+  CHECK(f.Get<int>([](Repositories& repos) {
+    return repos.instances.CountActiveOfType("g1.large");
+  }) == 1);
+  auto active_on_a = f.Get<std::vector<InstanceRecord>>(
+      [](Repositories& repos) { return repos.instances.ListActiveOnHost("h-0000000a"); });
+  REQUIRE(active_on_a.size() == 2);
+  CHECK(active_on_a[0].launch_index == 1);
+  CHECK(active_on_a[1].launch_index == 2);
+  CHECK(f.Get<bool>(
+      [](Repositories& repos) { return repos.instances.MacInUse("52:54:00:00:00:03"); }));
+  CHECK_FALSE(f.Get<bool>(
+      [](Repositories& repos) { return repos.instances.MacInUse("52:54:00:00:00:09"); }));
+}
+
+TEST_CASE("purging removes only instances terminated before the cutoff, with their tags") {
+  // This test verifies that instances terminated before the cutoff are deleted with their tags (by
+  // cascade) while recent terminated and live instances stay.
+  Fixture f;
+  InstanceRecord old_terminated = MakeInstance(1, "h-0000000a", "running");
+  old_terminated.tags = {{"Name", "old"}};
+  InstanceRecord new_terminated = MakeInstance(2, "h-0000000a", "running");
+  InstanceRecord old_running = MakeInstance(3, "h-0000000a", "running");
+  f.Run([&](Repositories& repos) {
+    for (const auto& r : {old_terminated, new_terminated, old_running}) repos.instances.Insert(r);
+    repos.instances.UpdateState(old_terminated.instance_id, "terminated", "", "", 1000);
+    repos.instances.UpdateState(new_terminated.instance_id, "terminated", "", "", 5000);
+  });
+  int purged = f.WriteValue<int>(
+      [](Repositories& repos) { return repos.instances.PurgeTerminatedBefore(5000); });
+  CHECK(purged == 1);
+  InstanceQuery all;
+  CHECK(f.Ids(all) ==
+        std::vector<std::string>{new_terminated.instance_id, old_running.instance_id});
+  InstanceQuery by_tag;
+  by_tag.filters["tag-key"] = {"Name"};
+  CHECK(f.Ids(by_tag).empty());
+  // The tag row itself is gone (cascade), not just hidden by the join.
+  Database raw(f.path());
+  Statement count = raw.Prepare("SELECT COUNT(*) FROM instance_tags WHERE instance_id = ?");
+  REQUIRE(count.Bind(1, old_terminated.instance_id).Step());
+  CHECK(count.Int(0) == 0);
+}
+
+}  // namespace gureum::controller

@@ -1,0 +1,163 @@
+#include "controller/store/store.h"
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "tests/unit/controller/controller_test_support.h"
+
+namespace gureum::controller {
+namespace {
+
+using testing::MakeHost;
+using testing::TempDir;
+
+std::vector<HostRecord> Hosts(Store& store) {
+  auto hosts = store.Read([](Repositories& repos) -> absl::StatusOr<std::vector<HostRecord>> {
+    return repos.hosts.List();
+  });
+  REQUIRE(hosts.ok());
+  return *hosts;
+}
+
+}  // namespace
+
+TEST_CASE("a write whose function succeeds is committed") {
+  // This test verifies that Store::Write commits when the function returns OK
+  // and that a StatusOr result is passed through.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+  absl::StatusOr<std::string> id =
+      store->Write([](Repositories& repos) -> absl::StatusOr<std::string> {
+        return repos.hosts.Upsert(MakeHost("h-00000001", "host-a")).host_id;
+      });
+  REQUIRE(id.ok());
+  CHECK(*id == "h-00000001");
+  REQUIRE(Hosts(*store).size() == 1);
+}
+
+TEST_CASE("a write whose function returns an error is rolled back") {
+  // This test verifies that nothing a failing function wrote survives, for both
+  // Status and StatusOr functions, and that the error is returned unchanged.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+
+  absl::Status status = store->Write([](Repositories& repos) {
+    repos.hosts.Upsert(MakeHost("h-00000001", "host-a"));
+    return absl::InvalidArgumentError("changed my mind");
+  });
+  CHECK(status.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(status.message() == "changed my mind");
+  CHECK(Hosts(*store).empty());
+
+  absl::StatusOr<int> counted = store->Write([](Repositories& repos) -> absl::StatusOr<int> {
+    repos.hosts.Upsert(MakeHost("h-00000002", "host-b"));
+    repos.instance_types.Delete("g1.nano");
+    return absl::NotFoundError("no");
+  });
+  CHECK(counted.status().code() == absl::StatusCode::kNotFound);
+  CHECK(Hosts(*store).empty());
+  auto nano = store->Read([](Repositories& repos) -> absl::StatusOr<bool> {
+    return repos.instance_types.Get("g1.nano").has_value();
+  });
+  REQUIRE(nano.ok());
+  CHECK(*nano);
+}
+
+TEST_CASE("a StoreError thrown inside a write is rolled back and becomes InternalError") {
+  // This test verifies that exceptions of the store layer never leave Store:
+  // the transaction is rolled back and the caller gets InternalError.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+
+  absl::Status status = store->Write([](Repositories& repos) -> absl::Status {
+    repos.hosts.Upsert(MakeHost("h-00000001", "host-a"));
+    throw StoreError(SQLITE_IOERR, "disk on fire");
+  });
+  CHECK(status.code() == absl::StatusCode::kInternal);
+  CHECK_THAT(std::string(status.message()), Catch::Contains("disk on fire"));
+  CHECK(Hosts(*store).empty());
+
+  // A constraint violation from a repository takes the same path.
+  absl::StatusOr<int> dup = store->Write([](Repositories& repos) -> absl::StatusOr<int> {
+    repos.hosts.Upsert(MakeHost("h-00000002", "host-b"));
+    repos.instance_types.Insert(InstanceTypeRecord{"g1.nano", 1, 512, 4}, 0);  // exists
+    return 1;
+  });
+  CHECK(dup.status().code() == absl::StatusCode::kInternal);
+  CHECK_THAT(std::string(dup.status().message()), Catch::Contains("UNIQUE"));
+  CHECK(Hosts(*store).empty());
+
+  // The store is still usable afterwards.
+  REQUIRE(store
+              ->Write([](Repositories& repos) {
+                repos.hosts.Upsert(MakeHost("h-00000003", "host-c"));
+                return absl::OkStatus();
+              })
+              .ok());
+  CHECK(Hosts(*store).size() == 1);
+}
+
+TEST_CASE("a backup opens as a store with the same rows") {
+  // This test verifies that Store::Backup writes a consistent copy that a new
+  // Store can open, holding what the original held.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+  REQUIRE(store
+              ->Write([](Repositories& repos) {
+                repos.hosts.Upsert(MakeHost("h-00000001", "host-a"));
+                repos.hosts.Upsert(MakeHost("h-00000002", "host-b"));
+                repos.instance_types.Insert(InstanceTypeRecord{"t9.huge", 64, 262144, 1024}, 5);
+                EventRecord e;
+                e.time = 7;
+                e.resource_id = "h-00000001";
+                e.type = "host.registered";
+                e.message = "hello";
+                repos.events.Append(e);
+                return absl::OkStatus();
+              })
+              .ok());
+
+  const std::string backup_path = dir / "backup.db";
+  REQUIRE(store->Backup(backup_path).ok());
+  // Writes after the backup do not reach it.
+  REQUIRE(store
+              ->Write([](Repositories& repos) {
+                repos.hosts.Upsert(MakeHost("h-00000003", "host-c"));
+                return absl::OkStatus();
+              })
+              .ok());
+
+  auto copy = testing::OpenStoreOrDie(backup_path);
+  std::vector<HostRecord> hosts = Hosts(*copy);
+  REQUIRE(hosts.size() == 2);
+  CHECK(hosts[0].host_id == "h-00000001");
+  CHECK(hosts[1].name == "host-b");
+  auto rest = copy->Read([](Repositories& repos) -> absl::StatusOr<std::pair<bool, size_t>> {
+    return std::pair{repos.instance_types.Get("t9.huge").has_value(),
+                     repos.events.ListAfter(0, "", 100).size()};
+  });
+  REQUIRE(rest.ok());
+  CHECK(rest->first);
+  CHECK(rest->second == 1);
+}
+
+TEST_CASE("a backup to an unwritable place fails with a status") {
+  // This test verifies that Backup reports a bad destination instead of
+  // crashing or pretending to succeed.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+  absl::Status status = store->Backup(dir / "no/such/dir/backup.db");
+  CHECK_FALSE(status.ok());
+}
+
+TEST_CASE("opening a store where no file can be created fails as unavailable") {
+  // This test verifies that Store::Open turns an open failure into a status.
+  TempDir dir;
+  auto store = Store::Open(dir / "missing-dir/gureum.db");
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == absl::StatusCode::kUnavailable);
+}
+
+}  // namespace gureum::controller
