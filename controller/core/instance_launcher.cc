@@ -84,6 +84,15 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
                                    request.placement().availability_zone()};
         int min_count = request.min_count();
         int max_count = request.max_count();
+        // Addresses bound a launch as capacity does: as many as fit between min and max.
+        const int64_t free_ips = ips_.FreeCount(repos);
+        if (free_ips < min_count) {
+          return ApiError(absl::StatusCode::kResourceExhausted, "InsufficientFreeAddressesInSubnet",
+                          "MinCount",
+                          "The network '" + ips_.network() + "' has " + std::to_string(free_ips) +
+                              " free address(es); " + std::to_string(min_count) + " requested");
+        }
+        max_count = static_cast<int>(std::min<int64_t>(max_count, free_ips));
         auto chosen = scheduler_.Place(hosts, placement, min_count, max_count);
         if (!chosen.ok()) return chosen.status();
         if (request.dry_run()) {

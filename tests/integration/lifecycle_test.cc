@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "tests/support/test_cluster.h"
+#include "tests/integration/fake_hosts.h"
 
 namespace gureum::testing {
 namespace {
@@ -18,7 +18,7 @@ TEST_CASE("a user launches, stops, starts, reboots and terminates instances thro
   // This test verifies the whole lifecycle end to end: CLI -> controller -> agent -> back.
   TestCluster cluster;
   cluster.StartController();
-  cluster.AddAgent({"host-1"});
+  cluster.AddAgent(FakeHost("host-1"));
   REQUIRE(cluster.WaitForHostsUp(1));
   const std::string image = cluster.ImportImage("tiny");
 
@@ -83,7 +83,7 @@ TEST_CASE("every state change is recorded as an event with who, what and request
   // This test verifies that the lifecycle is readable as events through WatchEvents.
   TestCluster cluster;
   cluster.StartController();
-  cluster.AddAgent({"host-1"});
+  cluster.AddAgent(FakeHost("host-1"));
   REQUIRE(cluster.WaitForHostsUp(1));
   const std::string image = cluster.ImportImage("tiny");
   auto run = cluster.CliJson({"run-instances", "--image-id", image, "--instance-type", "g1.nano"});

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "tests/support/test_cluster.h"
+#include "tests/integration/fake_hosts.h"
 
 namespace gureum::testing {
 
@@ -9,7 +9,7 @@ TEST_CASE("a controller restart keeps every instance, image, type and key pair",
   // converges without user action after the controller comes back.
   TestCluster cluster;
   cluster.StartController();
-  cluster.AddAgent({"host-1"});
+  cluster.AddAgent(FakeHost("host-1"));
   REQUIRE(cluster.WaitForHostsUp(1));
   const std::string image = cluster.ImportImage("tiny");
   cluster.CliJson({"create-instance-type", "--instance-type", "g2.custom", "--vcpus", "3",
@@ -51,7 +51,7 @@ TEST_CASE("an agent restart re-adopts running guests without restarting them", "
   // persisted to a file) outlives the agent, and the guests keep their boot time.
   TestCluster cluster;
   cluster.StartController();
-  int agent = cluster.AddAgent({"host-1"});
+  int agent = cluster.AddAgent(FakeHost("host-1"));
   REQUIRE(cluster.WaitForHostsUp(1));
   const std::string image = cluster.ImportImage("tiny");
   auto run = cluster.CliJson(

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "tests/support/test_cluster.h"
+#include "tests/integration/fake_hosts.h"
 
 namespace gureum::testing {
 namespace {
@@ -22,7 +22,7 @@ TEST_CASE("bad input gets a named error and writes nothing", "[integration]") {
   // field, and that the database is unchanged afterwards.
   TestCluster cluster;
   cluster.StartController();
-  cluster.AddAgent({"host-1"});
+  cluster.AddAgent(FakeHost("host-1"));
   REQUIRE(cluster.WaitForHostsUp(1));
   const std::string image = cluster.ImportImage("tiny");
   const Snapshot before = Take(cluster);
@@ -91,7 +91,7 @@ TEST_CASE("a request that needs more capacity than exists is refused whole", "[i
   // This test verifies min/max count semantics: as many as fit between them, else nothing.
   TestCluster cluster;
   cluster.StartController();
-  cluster.AddAgent({"small-host", 2, 2048, 50});
+  cluster.AddAgent(FakeHost("small-host", 2, 2048, 50));
   REQUIRE(cluster.WaitForHostsUp(1));
   const std::string image = cluster.ImportImage("tiny");
 
@@ -112,7 +112,7 @@ TEST_CASE("a client token makes run-instances act once", "[integration]") {
   // other parameters -> IdempotentParameterMismatch.
   TestCluster cluster;
   cluster.StartController();
-  cluster.AddAgent({"host-1"});
+  cluster.AddAgent(FakeHost("host-1"));
   REQUIRE(cluster.WaitForHostsUp(1));
   const std::string image = cluster.ImportImage("tiny");
   std::vector<std::string> args{"run-instances", "--image-id", image, "--instance-type",

@@ -422,6 +422,7 @@ TEST_CASE("a launch between min and max count is limited by free addresses as by
   LaunchHarness h(NetworkConfig{"tiny", "10.1.0.0/29", 2});
   h.AddHost("host-a");
   auto r = h.launcher().Run(h.Ctx(), RunRequest(h.AddImage(), "g1.nano", 1, 5));
+  INFO(r.status().ToString());
   REQUIRE(r.ok());
   CHECK(r->instances_size() == 3);
 }

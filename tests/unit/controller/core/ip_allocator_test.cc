@@ -40,10 +40,10 @@ TEST_CASE("the default network offers libvirt's /24 minus the gateway and reserv
   CHECK(ips->network() == "default");
   CHECK(ips->PoolSize() == 245);  // .10 .. .254
 
-  auto smallest = IpAllocator::Create(NetworkConfig{"n", "10.0.0.0/29", 5});
+  auto smallest = IpAllocator::Create(NetworkConfig{"n", "10.0.0.0/29", 4});
   REQUIRE(smallest.ok());
   CHECK(smallest->PoolSize() == 1);  // .6 only
-  auto host_bits_ignored = IpAllocator::Create(NetworkConfig{"n", "10.0.0.77/24", 1});
+  auto host_bits_ignored = IpAllocator::Create(NetworkConfig{"n", "10.0.0.77/24", 0});
   REQUIRE(host_bits_ignored.ok());
   CHECK(host_bits_ignored->PoolSize() == 253);  // .2 .. .254
 }
@@ -114,7 +114,7 @@ TEST_CASE("allocation hands out the lowest address no instance of the network ho
   // This test verifies that Allocate skips addresses of this network in use but not other
   // networks', and that an empty pool is InsufficientFreeAddressesInSubnet.
   testing::StoreFixture f;
-  auto ips = IpAllocator::Create(NetworkConfig{"net-a", "10.0.0.0/29", 2});  // .3 .. .6
+  auto ips = IpAllocator::Create(NetworkConfig{"net-a", "10.0.0.0/29", 1});  // .3 .. .6
   REQUIRE(ips.ok());
   f.Run([](Repositories& repos) {
     repos.hosts.Upsert(testing::MakeHost("h-00000001", "host-a"));
