@@ -1,3 +1,5 @@
+#include <sstream>
+
 #include <catch2/catch.hpp>
 
 #include "tests/integration/fake_hosts.h"
@@ -78,10 +80,13 @@ TEST_CASE("an agent restart re-adopts running guests without restarting them", "
   CHECK(cluster.WaitForState(ids, "running"));
   auto events = cluster.Cli({"events", "--resource-id", ids[0], "-o", "json"});
   // Still exactly one pending->running transition: the guest was never relaunched.
+  REQUIRE(events.exit_code == 0);
   size_t launches = 0;
-  for (size_t pos = 0; (pos = events.out.find("pending -> running", pos)) != std::string::npos;
-       ++pos) {
-    ++launches;
+  std::istringstream lines(events.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    auto event = nlohmann::json::parse(line);
+    if (event["fromState"] == "pending" && event["toState"] == "running") ++launches;
   }
   CHECK(launches == 1);
   std::string console_after = cluster.Cli({"get-console-output", "--instance-id", ids[0]}).out;
