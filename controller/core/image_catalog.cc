@@ -2,6 +2,7 @@
 
 #include "common/api_error.h"
 #include "common/sha256.h"
+#include "controller/core/idempotency.h"
 #include "controller/core/instance_view.h"
 
 namespace gureum::controller {
@@ -30,16 +31,10 @@ absl::StatusOr<v1::Image> ImageCatalog::Import(const RequestContext& ctx,
                 (ramdisk ? ramdisk->sha256 : ""));
   const int64_t now = core_.clock.NowMillis();
   return Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::StatusOr<v1::Image> {
-    if (!request.client_token().empty()) {
-      if (auto seen = repos.client_tokens.Get(ctx.project_id, request.client_token())) {
-        if (seen->operation != "ImportImage" || seen->request_hash != request_hash) {
-          return ApiError(absl::StatusCode::kInvalidArgument, errc::kIdempotentParameterMismatch,
-                          "ClientToken",
-                          "The client token '" + request.client_token() +
-                              "' was already used with different parameters");
-        }
-        if (auto image = repos.images.Get(seen->result)) return ToApiImage(*image);
-      }
+    auto seen = LookUpClientToken(repos, ctx, request.client_token(), "ImportImage", request_hash);
+    if (!seen.ok()) return seen.status();
+    if (*seen) {
+      if (auto image = repos.images.Get(**seen)) return ToApiImage(*image);
     }
     if (repos.images.NameTaken(ctx.project_id, request.name())) {
       return ApiError(absl::StatusCode::kAlreadyExists, errc::kInvalidParameterValue, "Name",

@@ -2,6 +2,7 @@
 
 #include "common/api_error.h"
 #include "common/sha256.h"
+#include "controller/core/idempotency.h"
 #include "controller/core/instance_state.h"
 #include "controller/core/instance_view.h"
 
@@ -34,17 +35,10 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
   const int64_t now = core_.clock.NowMillis();
   auto reservation =
       Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::StatusOr<std::string> {
-        if (!request.client_token().empty()) {
-          if (auto seen = repos.client_tokens.Get(ctx.project_id, request.client_token())) {
-            if (seen->operation != "RunInstances" || seen->request_hash != request_hash) {
-              return ApiError(absl::StatusCode::kInvalidArgument,
-                              errc::kIdempotentParameterMismatch, "ClientToken",
-                              "The client token '" + request.client_token() +
-                                  "' was already used with different parameters");
-            }
-            return seen->result;  // the original reservation: act only once
-          }
-        }
+        auto seen =
+            LookUpClientToken(repos, ctx, request.client_token(), "RunInstances", request_hash);
+        if (!seen.ok()) return seen.status();
+        if (*seen) return **seen;  // the original reservation: act only once
         auto image = repos.images.Get(request.image_id());
         if (!image || (image->project_id != ctx.project_id && !ctx.admin)) {
           return NotFoundError(errc::kInvalidAmiIdNotFound, "ImageId",
