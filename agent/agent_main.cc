@@ -46,7 +46,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--host-name", link.host_name, "Name this host registers with")
       ->capture_default_str();
-  app.add_option("--driver", driver.name, "Hypervisor driver")->capture_default_str();
+  app.add_option("--driver", driver.name, "Hypervisor driver: fake | libvirt")
+      ->capture_default_str();
+  app.add_option("--libvirt-uri", driver.libvirt_uri, "libvirt connection URI (driver libvirt)")
+      ->capture_default_str();
+  app.add_option("--virt-type", driver.virt_type,
+                 "auto (kvm where it works, else qemu TCG) | kvm | qemu (driver libvirt)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "kvm", "qemu"}));
+  app.add_option("--network", driver.network,
+                 "libvirt network for NICs when the controller names none (driver libvirt)")
+      ->capture_default_str();
+  int64_t image_cache_ttl_s = driver.image_cache_ttl.count();
+  app.add_option("--image-cache-ttl-s", image_cache_ttl_s,
+                 "Delete a cached image no instance used for this long (driver libvirt)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--availability-zone", link.availability_zone, "Availability zone of this host")
       ->capture_default_str();
   CLI::Option* vcpus = app.add_option("--vcpus", driver.fake_vcpus,
@@ -66,7 +81,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--stop-timeout-s", stop_timeout_s,
-                 "Power off a guest that ignores shutdown for this long")
+                 "Power off a guest that ignores shutdown (or reboot: power off + start) "
+                 "for this long")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
@@ -77,6 +93,9 @@ int main(int argc, char** argv) {
   if (memory->count() > 0) link.memory_mib = driver.fake_memory_mib;
   if (disk->count() > 0) link.disk_gib = driver.fake_disk_gib;
   link.resync_interval = std::chrono::milliseconds(resync_ms);
+  driver.image_cache_ttl = std::chrono::seconds(image_cache_ttl_s);
+  driver.controller_address = link.controller_address;
+  driver.reboot_timeout = std::chrono::seconds(stop_timeout_s);
 
   // Block the stop signals before any thread starts so only sigwait sees them.
   sigset_t signals;
@@ -91,17 +110,22 @@ int main(int argc, char** argv) {
     spdlog::critical("cannot start driver: {}", backend.status().ToString());
     return 1;
   }
-  DesiredStateSync sync(
-      *backend->driver, *backend->artifacts, clock,
-      DesiredStateSyncOptions{.stop_timeout = std::chrono::seconds(stop_timeout_s)});
+  DesiredStateSync sync(*backend->driver, *backend->artifacts, clock,
+                        DesiredStateSyncOptions{
+                            .stop_timeout = std::chrono::seconds(stop_timeout_s),
+                            .prepare_in_background = backend->slow_prepare,
+                        });
   ControllerLink controller_link(link, *backend->driver, sync);
   spdlog::info("gureum-agent {} on {} (driver {}) -> {}", link.agent_version, link.host_name,
                driver.name, link.controller_address);
   controller_link.Start();
+  // A guest that powers off or crashes is reported at once, not at the next resync.
+  backend->watch_guests([&controller_link] { controller_link.Nudge(); });
 
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("signal {}: stopping", signal);
+  backend->watch_guests(nullptr);
   controller_link.Stop();
   return 0;
 }

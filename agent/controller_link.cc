@@ -58,6 +58,14 @@ void ControllerLink::Stop() {
   if (heartbeat_thread_.joinable()) heartbeat_thread_.join();
 }
 
+void ControllerLink::Nudge() {
+  {
+    std::lock_guard lock(mutex_);
+    dirty_ = true;
+  }
+  wake_.notify_all();
+}
+
 bool ControllerLink::connected() const {
   std::lock_guard lock(mutex_);
   return welcomed_;

@@ -62,6 +62,11 @@ class ControllerLink {
   // Closes the stream and joins the threads. Idempotent.
   void Stop();
 
+  // Makes the worker converge (and report) soon instead of at the next
+  // resync: for hypervisor events such as a guest that powered itself off.
+  // Cheap and non-blocking; safe from any thread, also a libvirt callback.
+  void Nudge();
+
   // True while a stream is open and the controller has welcomed us.
   bool connected() const;
   // The host id from the last Welcome ("" before the first).

@@ -26,16 +26,49 @@ stop_daemons() {
   done
 }
 
+# Domains whose files live under $state, with their DHCP reservations: what
+# is left if the agent was not running to terminate them.
+remove_leftover_domains() {
+  command -v virsh >/dev/null || return 0
+  local name xml mac network
+  for name in $(virsh -c qemu:///system list --all --name 2>/dev/null | grep '^gureum-' || true); do
+    xml=$(virsh -c qemu:///system dumpxml "$name" 2>/dev/null) || continue
+    grep -q "$state/" <<<"$xml" || continue
+    mac=$(sed -n "s/.*<mac address='\([^']*\)'.*/\1/p" <<<"$xml" | head -1)
+    network=$(sed -n "s/.*<source network='\([^']*\)'.*/\1/p" <<<"$xml" | head -1)
+    virsh -c qemu:///system destroy "$name" >/dev/null 2>&1 || true
+    virsh -c qemu:///system undefine "$name" >/dev/null 2>&1 || true
+    if [ -n "$mac" ] && [ -n "$network" ]; then
+      virsh -c qemu:///system net-update "$network" delete ip-dhcp-host "<host mac='$mac'/>" \
+        --live --config >/dev/null 2>&1 || true
+    fi
+    echo "removed leftover domain $name"
+  done
+}
+
 case "${1:-up}" in
   stop) stop_daemons; exit 0 ;;
   clean)
     if [ -x "$bin/gureum" ] && "$bin/gureum" describe-instances -o text >/dev/null 2>&1; then
       ids=$("$bin/gureum" describe-instances --filters Name=tag:quickstart,Values=yes -o json \
               | jq -r '.instances[] | select(.state.name != "terminated") | .instanceId' || true)
-      [ -n "$ids" ] && "$bin/gureum" terminate-instances --instance-ids $ids --wait || true
+      if [ -n "$ids" ]; then
+        # shellcheck disable=SC2086 # one argument per id
+        "$bin/gureum" terminate-instances --instance-ids $ids --wait --wait-timeout 180 \
+          -o table || true
+      fi
     fi
     stop_daemons
+    remove_leftover_domains
+    # Leave libvirt's default network as the quickstart found it.
+    if [ -f "$state/default-network-was-inactive" ]; then
+      virsh -c qemu:///system net-destroy default >/dev/null 2>&1 || true
+    fi
+    if [ -f "$state/default-network-was-not-autostart" ]; then
+      virsh -c qemu:///system net-autostart default --disable >/dev/null 2>&1 || true
+    fi
     rm -rf "$state"
+    echo "removed $state"
     exit 0 ;;
   up) ;;
   *) echo "usage: $0 [up|stop|clean]" >&2; exit 2 ;;
@@ -64,6 +97,14 @@ echo $! >"$state/controller.pid"
 for _ in $(seq 1 100); do "$bin/gureum" describe-hosts -o json >/dev/null 2>&1 && break; sleep 0.1; done
 
 step "Starting gureum-agent (libvirt, virt type chosen automatically)"
+# The agent starts libvirt's default network (and marks it autostart) if it is
+# not running; remember how it was so that `clean` can put it back.
+if ! virsh -c qemu:///system net-info default 2>/dev/null | grep -q '^Active: *yes'; then
+  touch "$state/default-network-was-inactive"
+fi
+if ! virsh -c qemu:///system net-info default 2>/dev/null | grep -q '^Autostart: *yes'; then
+  touch "$state/default-network-was-not-autostart"
+fi
 "$bin/gureum-agent" --controller "$endpoint" --driver libvirt --virt-type auto \
   --host-name "$(hostname)" --data-dir "$state/agent" >"$state/agent.log" 2>&1 &
 echo $! >"$state/agent.pid"
@@ -71,7 +112,7 @@ for _ in $(seq 1 150); do
   [ "$("$bin/gureum" describe-hosts -o json 2>/dev/null | jq -r '[.hosts[] | select(.state == "up")] | length')" = 1 ] && break
   sleep 0.2
 done
-"$bin/gureum" describe-hosts
+"$bin/gureum" describe-hosts -o table
 
 step "Importing the tiny image"
 image=$("$bin/gureum" describe-images --filters Name=name,Values=tiny-disk -o json \
@@ -92,8 +133,8 @@ step "Launching an instance and waiting for it to run"
 instance=$("$bin/gureum" run-instances --image-id "$image" --instance-type g1.nano \
              --key-name quickstart --tag quickstart=yes --user-data "hello from the quickstart" \
              -o json | jq -r '.instances[0].instanceId')
-"$bin/gureum" wait instance-running "$instance"
-"$bin/gureum" describe-instances --instance-ids "$instance"
+"$bin/gureum" wait instance-running "$instance" --timeout 300
+"$bin/gureum" describe-instances --instance-ids "$instance" -o table
 
 step "Console output of $instance (waiting for the guest to boot)"
 for _ in $(seq 1 120); do
@@ -101,7 +142,18 @@ for _ in $(seq 1 120); do
   if grep -q "GUREUM-READY" <<<"$out"; then break; fi
   sleep 1
 done
-grep -a "GUREUM-" <<<"$out" || { echo "$out" | tail -40; echo "the guest did not print GUREUM-READY" >&2; exit 1; }
+out=$(tr -d '\r' <<<"$out")
+if ! grep -q "GUREUM-READY" <<<"$out"; then
+  tail -n 40 <<<"$out"
+  echo "the guest did not print GUREUM-READY; see $state/agent.log" >&2
+  exit 1
+fi
+# The kernel's boot log comes first; the tiny image's own lines (GUREUM-*) last.
+echo "... (last 25 lines of $(wc -l <<<"$out"))"
+tail -n 25 <<<"$out"
+ip=$("$bin/gureum" describe-instances --instance-ids "$instance" -o json | jq -r '.instances[0].privateIpAddress')
+echo
+echo "describe-instances says $instance has private IP $ip; the guest says: $(grep -a '^GUREUM-IP' <<<"$out")"
 
 cat <<MSG
 

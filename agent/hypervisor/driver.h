@@ -43,7 +43,7 @@ struct DomainSpec {
 
 enum class PowerState {
   kRunning,
-  kShutoff,   // defined, not running
+  kShutoff,  // defined, not running
   kShuttingDown,
   kPaused,
   kCrashed,

@@ -84,6 +84,23 @@ absl::Status OverlayDisk::Create(const std::string& base_path, const std::string
                                                    " refers to other files (backing or data file); "
                                                    "only self-contained images can be used"));
   }
+  if (base_format == "qcow2") {
+    // A truncated or damaged qcow2 still has a valid header, so Inspect and
+    // `create` accept it, and the guest would then read zeros or I/O errors
+    // and never boot. Its metadata check catches that in milliseconds.
+    absl::StatusOr<ProcessResult> check =
+        RunProcess({qemu_img_, "check", "-q", "-f", "qcow2", base}, {.timeout = timeout_});
+    if (!check.ok()) return check.status();
+    // 0: clean; 3: only leaked clusters (harmless); 2: corrupt; 1: cannot check.
+    if (check->exit_code != 0 && check->exit_code != 3) {
+      std::string detail = check->stderr_data.empty() ? check->stdout_data : check->stderr_data;
+      while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+      if (detail.size() > 300) detail = detail.substr(0, 300) + "...";
+      return absl::InvalidArgumentError(absl::StrCat(
+          "image ", base, " is a damaged qcow2 (truncated or corrupt; qemu-img check exited ",
+          check->exit_code, detail.empty() ? "" : ": ", detail, ")"));
+    }
+  }
   if (min_size_gib > std::numeric_limits<int64_t>::max() / kGiB) {
     return absl::InvalidArgumentError(absl::StrCat("disk size ", min_size_gib, " GiB too large"));
   }

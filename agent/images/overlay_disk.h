@@ -37,7 +37,8 @@ class OverlayDisk {
   // "qcow2" or "raw"), with a virtual size of max(min_size_gib GiB, the base's
   // virtual size). The base must be self-contained: a qcow2 base with its own
   // backing or data file could make the guest read host files, so it is
-  // refused (InvalidArgument). AlreadyExists if the overlay exists.
+  // refused (InvalidArgument), as is a qcow2 base that `qemu-img check` finds
+  // damaged (e.g. truncated). AlreadyExists if the overlay exists.
   absl::Status Create(const std::string& base_path, const std::string& base_format,
                       const std::string& overlay_path, int64_t min_size_gib) const;
 

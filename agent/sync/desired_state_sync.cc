@@ -104,8 +104,17 @@ ConvergeResult DesiredStateSync::Converge() {
       if (!seen.contains(id)) RemoveOrphan(domain);
     }
     for (auto it = tracks_.begin(); it != tracks_.end();) {
-      it = seen.contains(it->first) ? std::next(it) : tracks_.erase(it);
+      if (seen.contains(it->first)) {
+        ++it;
+        continue;
+      }
+      // Waiting here would stall every other instance behind a download.
+      if (it->second.preparing.valid()) {
+        abandoned_.push_back(Abandoned{it->first, std::move(it->second.preparing)});
+      }
+      it = tracks_.erase(it);
     }
+    ReapAbandoned(seen);
     result.generation = desired->generation();
     applied_generation_.store(desired->generation());
   }
@@ -153,10 +162,42 @@ v1::ObservedInstance DesiredStateSync::ConvergeOne(const v1::DesiredInstance& de
   }
 }
 
-absl::StatusOr<DomainInfo> DesiredStateSync::Create(const v1::DesiredInstance& desired,
-                                                    const char* intent) {
+void DesiredStateSync::ReapAbandoned(const std::set<std::string>& desired_ids) {
+  for (auto it = abandoned_.begin(); it != abandoned_.end();) {
+    if (it->preparing.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      ++it;
+      continue;
+    }
+    it->preparing.get().IgnoreError();
+    // An instance that came back prepares again (Prepare is idempotent) and
+    // owns its files; otherwise nothing will ever use them.
+    if (!desired_ids.contains(it->instance_id)) {
+      if (absl::Status s = artifacts_.Release(it->instance_id); !s.ok()) {
+        spdlog::error("sync: {}: release after abandoned prepare failed: {}", it->instance_id,
+                      s.ToString());
+      }
+    }
+    it = abandoned_.erase(it);
+  }
+}
+
+absl::StatusOr<std::optional<DomainInfo>> DesiredStateSync::Create(
+    const v1::DesiredInstance& desired, const char* intent, Track& track) {
   const std::string& id = desired.instance_id();
-  absl::StatusOr<DomainSpec> spec = artifacts_.Prepare(desired);
+  absl::StatusOr<DomainSpec> spec;
+  if (!options_.prepare_in_background) {
+    spec = artifacts_.Prepare(desired);
+  } else {
+    if (!track.preparing.valid()) {
+      spdlog::info("sync: {}: preparing image, disk and seed", id);
+      track.preparing =
+          std::async(std::launch::async, [this, desired] { return artifacts_.Prepare(desired); });
+    }
+    if (track.preparing.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      return std::nullopt;
+    }
+    spec = track.preparing.get();
+  }
   if (!spec.ok()) {
     return absl::Status(spec.status().code(),
                         absl::StrCat("prepare failed: ", spec.status().message()));
@@ -174,7 +215,7 @@ absl::StatusOr<DomainInfo> DesiredStateSync::Create(const v1::DesiredInstance& d
         info.status().code(),
         absl::StrCat("define failed: domain not found after define: ", info.status().message()));
   }
-  return info;
+  return std::optional<DomainInfo>(*std::move(info));
 }
 
 v1::ObservedInstance DesiredStateSync::EnsureRunning(const v1::DesiredInstance& desired,
@@ -184,9 +225,10 @@ v1::ObservedInstance DesiredStateSync::EnsureRunning(const v1::DesiredInstance& 
   track.stop_requested_ms.reset();
   track.released = false;
   if (!domain) {
-    absl::StatusOr<DomainInfo> created = Create(desired, kIntentDefined);
+    absl::StatusOr<std::optional<DomainInfo>> created = Create(desired, kIntentDefined, track);
     if (!created.ok()) return Fail(id, track, fingerprint, "", created.status());
-    domain = std::move(*created);
+    if (!*created) return Observation(id, v1::OBSERVED_BUILDING);
+    domain = std::move(**created);
   }
   DomainInfo& d = *domain;
   std::string intent = MetadataOf(d, kPowerIntentKey);
@@ -267,9 +309,10 @@ v1::ObservedInstance DesiredStateSync::EnsureStopped(const v1::DesiredInstance& 
   const std::string& id = desired.instance_id();
   track.released = false;
   if (!domain) {
-    absl::StatusOr<DomainInfo> created = Create(desired, kIntentStopped);
+    absl::StatusOr<std::optional<DomainInfo>> created = Create(desired, kIntentStopped, track);
     if (!created.ok()) return Fail(id, track, fingerprint, "", created.status());
-    domain = std::move(*created);
+    if (!*created) return Observation(id, v1::OBSERVED_BUILDING);
+    domain = std::move(**created);
   }
   DomainInfo& d = *domain;
 
@@ -326,6 +369,15 @@ v1::ObservedInstance DesiredStateSync::EnsureAbsent(const v1::DesiredInstance& d
                                                     const std::string& fingerprint) {
   const std::string& id = desired.instance_id();
   track.stop_requested_ms.reset();
+  if (track.preparing.valid()) {
+    // Its files cannot be removed while they are being made; the result is
+    // not needed any more.
+    if (track.preparing.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      return Observation(id, v1::OBSERVED_BUILDING);
+    }
+    track.preparing.get().IgnoreError();
+    track.released = false;
+  }
   if (domain) {
     if (absl::Status s = driver_.Undefine(id); !s.ok() && !absl::IsNotFound(s)) {
       return Fail(id, track, fingerprint, "undefine", s);

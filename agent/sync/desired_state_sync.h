@@ -20,11 +20,17 @@
 // Failures to prepare, define, start, stop or remove are reported FAILED
 // (Server.InternalError, message naming the step) and are not retried until
 // that instance's desired entry changes (or the agent restarts).
+//
+// With prepare_in_background, InstanceArtifacts::Prepare (which may download
+// an image for minutes) runs on a thread of its own per instance; until it
+// finishes the instance is reported BUILDING and every other instance keeps
+// converging. Destroying the sync waits for those threads.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -50,6 +56,9 @@ inline constexpr char kReasonInstanceInitiatedShutdown[] = "Client.InstanceIniti
 struct DesiredStateSyncOptions {
   // How long a guest may take to obey an ACPI shutdown before it is powered off.
   std::chrono::milliseconds stop_timeout{60'000};
+  // Run Prepare off the converge thread and report BUILDING meanwhile (for
+  // artifacts that download images); off, Prepare runs inside Converge.
+  bool prepare_in_background = false;
 };
 
 struct ConvergeResult {
@@ -60,8 +69,8 @@ struct ConvergeResult {
   std::vector<v1::ObservedInstance> changed;
   // Generation of the desired set this converged; -1 before the first one.
   int64_t generation = -1;
-  // Something is mid-transition (stopping): converge again soon rather than
-  // at the next resync.
+  // Something is mid-transition (stopping, building): converge again soon
+  // rather than at the next resync.
   bool settling = false;
 };
 
@@ -93,6 +102,15 @@ class DesiredStateSync {
     std::string failure_message;
     std::optional<std::string> reboot_failed_for;
     bool released = false;
+    // A Prepare running in the background (valid() while it runs or until
+    // its result is taken).
+    std::future<absl::StatusOr<DomainSpec>> preparing;
+  };
+  // A background Prepare whose instance left the desired set; its files are
+  // released once it finishes (unless the instance came back).
+  struct Abandoned {
+    std::string instance_id;
+    std::future<absl::StatusOr<DomainSpec>> preparing;
   };
 
   v1::ObservedInstance ConvergeOne(const v1::DesiredInstance& desired,
@@ -106,8 +124,13 @@ class DesiredStateSync {
   v1::ObservedInstance EnsureAbsent(const v1::DesiredInstance& desired,
                                     std::optional<DomainInfo> domain, Track& track,
                                     const std::string& fingerprint);
-  // Prepare + Define a stopped domain with the given power intent.
-  absl::StatusOr<DomainInfo> Create(const v1::DesiredInstance& desired, const char* intent);
+  // Prepare + Define a stopped domain with the given power intent. nullopt
+  // while a background Prepare still runs.
+  absl::StatusOr<std::optional<DomainInfo>> Create(const v1::DesiredInstance& desired,
+                                                   const char* intent, Track& track);
+  // Releases the files of abandoned Prepares that finished, unless their
+  // instance is in `desired_ids` again.
+  void ReapAbandoned(const std::set<std::string>& desired_ids);
   // Powers off, reports STOPPED and records the intent.
   v1::ObservedInstance ForceOff(const std::string& id, DomainInfo& domain, Track& track,
                                 const std::string& fingerprint);
@@ -130,6 +153,7 @@ class DesiredStateSync {
   std::mutex converge_mutex_;  // one Converge at a time; guards the fields below
   std::map<std::string, Track> tracks_;
   std::map<std::string, std::string> last_reported_;  // id -> serialized observation
+  std::vector<Abandoned> abandoned_;
 
   std::atomic<int64_t> applied_generation_{-1};
 };

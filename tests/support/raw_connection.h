@@ -4,6 +4,7 @@
 #pragma once
 
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include <stdexcept>
 #include <string>
@@ -16,6 +17,8 @@ class RawConnection {
  public:
   RawConnection() : conn_(virConnectOpen(kSystemUri)) {
     if (conn_ == nullptr) throw std::runtime_error("cannot connect to qemu:///system");
+    // Lookups of absent domains are expected here; keep them off stderr.
+    virConnSetErrorFunc(conn_, nullptr, [](void*, virErrorPtr) {});
   }
   ~RawConnection() { virConnectClose(conn_); }
   RawConnection(const RawConnection&) = delete;

@@ -103,9 +103,55 @@ LibvirtDriver::LibvirtDriver(LibvirtDriverOptions options, const Clock* clock,
     : options_(std::move(options)),
       clock_(clock),
       host_(std::move(host)),
-      virt_type_(std::move(virt_type)) {}
+      virt_type_(std::move(virt_type)) {
+  host_->SetGuestResetCallback([this](const std::string& domain_name) {
+    if (std::optional<std::string> id = DomainXml::InstanceIdFromDomainName(domain_name)) {
+      spdlog::info("libvirt: guest of {} reset (rebooted)", *id);
+      ForgetReboot(*id);
+    }
+  });
+}
 
-LibvirtDriver::~LibvirtDriver() { host_->SetDomainEventCallback(nullptr); }
+LibvirtDriver::~LibvirtDriver() {
+  host_->SetDomainEventCallback(nullptr);
+  host_->SetGuestResetCallback(nullptr);
+}
+
+void LibvirtDriver::ForgetReboot(const std::string& instance_id) {
+  std::lock_guard<std::mutex> lock(reboots_mu_);
+  reboot_deadlines_ms_.erase(instance_id);
+}
+
+void LibvirtDriver::HardRebootOverdue() {
+  std::vector<std::string> due;
+  {
+    std::lock_guard<std::mutex> lock(reboots_mu_);
+    const int64_t now = clock_->NowMillis();
+    for (auto it = reboot_deadlines_ms_.begin(); it != reboot_deadlines_ms_.end();) {
+      if (it->second > now) {
+        ++it;
+        continue;
+      }
+      due.push_back(it->first);
+      it = reboot_deadlines_ms_.erase(it);
+    }
+  }
+  for (const std::string& id : due) {
+    absl::StatusOr<Owned> owned = FindOwned(id);
+    if (!owned.ok()) continue;  // gone meanwhile: nothing to reboot
+    absl::StatusOr<bool> active = owned->guest.IsActive();
+    if (!active.ok() || !*active) continue;
+    spdlog::warn("libvirt: {} ignored the ACPI reboot for {} ms; hard reboot (power off + start)",
+                 id, options_.reboot_timeout.count());
+    if (absl::Status s = owned->guest.Destroy(); !s.ok()) {
+      spdlog::error("libvirt: hard reboot of {}: power off failed: {}", id, s.ToString());
+      continue;
+    }
+    if (absl::Status s = Start(id); !s.ok()) {
+      spdlog::error("libvirt: hard reboot of {}: start failed: {}", id, s.ToString());
+    }
+  }
+}
 
 void LibvirtDriver::SetDomainChangedCallback(
     std::function<void(const std::string& instance_id)> callback) {
@@ -232,6 +278,7 @@ absl::Status LibvirtDriver::Define(const DomainSpec& spec) {
 }
 
 absl::Status LibvirtDriver::Start(const std::string& instance_id) {
+  ForgetReboot(instance_id);
   absl::StatusOr<Owned> owned = FindOwned(instance_id);
   if (!owned.ok()) return owned.status();
   if (absl::Status started = owned->guest.Start(); !started.ok()) return started;
@@ -252,12 +299,14 @@ absl::Status LibvirtDriver::Start(const std::string& instance_id) {
 }
 
 absl::Status LibvirtDriver::Shutdown(const std::string& instance_id) {
+  ForgetReboot(instance_id);
   absl::StatusOr<Owned> owned = FindOwned(instance_id);
   if (!owned.ok()) return owned.status();
   return owned->guest.Shutdown();
 }
 
 absl::Status LibvirtDriver::PowerOff(const std::string& instance_id) {
+  ForgetReboot(instance_id);
   absl::StatusOr<Owned> owned = FindOwned(instance_id);
   if (!owned.ok()) return owned.status();
   return owned->guest.Destroy();
@@ -266,10 +315,18 @@ absl::Status LibvirtDriver::PowerOff(const std::string& instance_id) {
 absl::Status LibvirtDriver::Reboot(const std::string& instance_id) {
   absl::StatusOr<Owned> owned = FindOwned(instance_id);
   if (!owned.ok()) return owned.status();
-  return owned->guest.Reboot();
+  {
+    // Armed before the request: a quick guest may reset before it returns.
+    std::lock_guard<std::mutex> lock(reboots_mu_);
+    reboot_deadlines_ms_[instance_id] = clock_->NowMillis() + options_.reboot_timeout.count();
+  }
+  absl::Status requested = owned->guest.Reboot();
+  if (!requested.ok()) ForgetReboot(instance_id);
+  return requested;
 }
 
 absl::Status LibvirtDriver::Undefine(const std::string& instance_id) {
+  ForgetReboot(instance_id);
   absl::StatusOr<Owned> owned = FindOwned(instance_id);
   if (!owned.ok()) return owned.status();
   absl::StatusOr<bool> active = owned->guest.IsActive();
@@ -314,6 +371,7 @@ absl::StatusOr<DomainInfo> LibvirtDriver::Info(const std::string& instance_id) {
 }
 
 absl::StatusOr<std::vector<DomainInfo>> LibvirtDriver::List() {
+  HardRebootOverdue();
   return RetryIfDisconnected([&]() -> absl::StatusOr<std::vector<DomainInfo>> {
     absl::StatusOr<ConnectionRef> conn = host_->Connection();
     if (!conn.ok()) return conn.status();

@@ -6,6 +6,8 @@
 // domain's metadata and Define's check-then-define are serialized.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -31,6 +33,9 @@ struct LibvirtDriverOptions {
   // Where the agent keeps images and instance files; its filesystem's size is
   // the disk capacity reported.
   std::string data_dir = "/var/lib/gureum";
+  // An ACPI reboot the guest has not carried out after this long becomes a
+  // hard reboot (power off + start), as EC2 does.
+  std::chrono::milliseconds reboot_timeout{120'000};
 };
 
 class LibvirtDriver final : public HypervisorDriver {
@@ -61,14 +66,17 @@ class LibvirtDriver final : public HypervisorDriver {
   absl::Status Start(const std::string& instance_id) override;
   absl::Status Shutdown(const std::string& instance_id) override;
   absl::Status PowerOff(const std::string& instance_id) override;
-  // An ACPI reboot request: a guest that ignores ACPI does not reboot; the
-  // agent escalates with PowerOff + Start (a "hard reboot") if it must.
+  // An ACPI reboot request. The guest resetting is what completes it (libvirt
+  // reports it as a reboot event); one that has not within reboot_timeout is
+  // powered off and started again by the next List(). Pending reboots live in
+  // memory: after an agent restart an ignored reboot is not escalated.
   absl::Status Reboot(const std::string& instance_id) override;
   // Also removes the DHCP reservation Define made.
   absl::Status Undefine(const std::string& instance_id) override;
   absl::Status SetMetadata(const std::string& instance_id,
                            const std::map<std::string, std::string>& metadata) override;
   absl::StatusOr<DomainInfo> Info(const std::string& instance_id) override;
+  // Also carries out the hard reboots that are due (see Reboot).
   absl::StatusOr<std::vector<DomainInfo>> List() override;
   absl::StatusOr<std::string> ConsoleOutput(const std::string& instance_id,
                                             int64_t max_bytes) override;
@@ -88,6 +96,10 @@ class LibvirtDriver final : public HypervisorDriver {
   absl::StatusOr<Owned> FindOwned(const std::string& instance_id);
   absl::StatusOr<DomainInfo> Describe(const Owned& owned);
   absl::Status WriteMetadata(LibvirtGuest& guest, const InstanceMetadata& metadata);
+  // Forgets a pending reboot (the guest reset, or power was changed since).
+  void ForgetReboot(const std::string& instance_id);
+  // Powers off and starts each running guest whose ACPI reboot is overdue.
+  void HardRebootOverdue();
 
   // Runs a read-only operation, once more if it failed because the daemon went
   // away since the last call (the retry reconnects).
@@ -104,6 +116,8 @@ class LibvirtDriver final : public HypervisorDriver {
   std::mutex mu_;
   std::mutex networks_mu_;
   std::map<std::string, std::unique_ptr<LibvirtNetwork>> networks_;  // guarded by networks_mu_
+  std::mutex reboots_mu_;
+  std::map<std::string, int64_t> reboot_deadlines_ms_;  // instance id -> ms; guarded by reboots_mu_
 };
 
 }  // namespace gureum::agent

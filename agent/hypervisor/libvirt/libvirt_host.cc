@@ -149,11 +149,30 @@ absl::StatusOr<ConnectionRef> LibvirtHost::Open() {
                  std::string(LastLibvirtError("lifecycle events").message()));
   }
 
+  auto on_reboot = [](virConnectPtr, virDomainPtr domain, void* opaque) {
+    const SinkRef& sink = *static_cast<SinkRef*>(opaque);
+    const char* name = virDomainGetName(domain);
+    std::lock_guard<std::mutex> lock(sink->mu);
+    if (sink->host != nullptr && name != nullptr) sink->host->OnGuestReset(name);
+  };
+  auto* reboot_sink = new SinkRef(sink_);
+  const int reboot_id =
+      virConnectDomainEventRegisterAny(raw, nullptr, VIR_DOMAIN_EVENT_ID_REBOOT,
+                                       reinterpret_cast<virConnectDomainEventGenericCallback>(
+                                           reinterpret_cast<void (*)()>(+on_reboot)),
+                                       reboot_sink, FreeSinkRef);
+  if (reboot_id < 0) {
+    delete reboot_sink;
+    spdlog::warn("libvirt {}: no reboot events: {}", uri_,
+                 std::string(LastLibvirtError("reboot events").message()));
+  }
+
   const int opened = ++connections_opened_;
   spdlog::info("libvirt: connected to {} (connection #{})", uri_, opened);
-  return ConnectionRef(raw, [lifecycle_id, on_close](virConnectPtr conn) {
+  return ConnectionRef(raw, [lifecycle_id, reboot_id, on_close](virConnectPtr conn) {
     // On a dead connection these fail harmlessly; the close frees the rest.
     if (lifecycle_id >= 0) virConnectDomainEventDeregisterAny(conn, lifecycle_id);
+    if (reboot_id >= 0) virConnectDomainEventDeregisterAny(conn, reboot_id);
     virConnectUnregisterCloseCallback(conn, on_close);
     virConnectClose(conn);
   });
@@ -177,9 +196,19 @@ void LibvirtHost::SetDomainEventCallback(DomainEventCallback callback) {
   callback_ = std::move(callback);
 }
 
+void LibvirtHost::SetGuestResetCallback(GuestResetCallback callback) {
+  std::lock_guard<std::mutex> lock(callback_mu_);
+  reset_callback_ = std::move(callback);
+}
+
 void LibvirtHost::OnDomainEvent(const std::string& domain_name) {
   std::lock_guard<std::mutex> lock(callback_mu_);
   if (callback_) callback_(domain_name);
+}
+
+void LibvirtHost::OnGuestReset(const std::string& domain_name) {
+  std::lock_guard<std::mutex> lock(callback_mu_);
+  if (reset_callback_) reset_callback_(domain_name);
 }
 
 void LibvirtHost::OnConnectionClosed(int reason) {

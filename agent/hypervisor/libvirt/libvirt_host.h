@@ -39,6 +39,10 @@ class LibvirtHost {
   // changes (started, stopped, defined, ...), and with "" when the connection
   // to the daemon was lost (anything may have changed). Must not block.
   using DomainEventCallback = std::function<void(const std::string& domain_name)>;
+  // Called on the event loop thread with a domain's name when its guest
+  // reset (rebooted) while staying running: what an ACPI reboot the guest
+  // obeyed looks like. Must not block.
+  using GuestResetCallback = std::function<void(const std::string& domain_name)>;
 
   explicit LibvirtHost(std::string uri);
   ~LibvirtHost();
@@ -50,6 +54,7 @@ class LibvirtHost {
   absl::StatusOr<ConnectionRef> Connection();
 
   void SetDomainEventCallback(DomainEventCallback callback);
+  void SetGuestResetCallback(GuestResetCallback callback);
 
   // CPUs and memory of the host (virNodeGetInfo).
   absl::StatusOr<NodeCapacity> Capacity();
@@ -72,6 +77,7 @@ class LibvirtHost {
  private:
   absl::StatusOr<ConnectionRef> Open();
   void OnDomainEvent(const std::string& domain_name);
+  void OnGuestReset(const std::string& domain_name);
   void OnConnectionClosed(int reason);
 
   const std::string uri_;
@@ -82,7 +88,8 @@ class LibvirtHost {
   std::mutex mu_;
   ConnectionRef connection_;  // guarded by mu_
   std::mutex callback_mu_;
-  DomainEventCallback callback_;  // guarded by callback_mu_
+  DomainEventCallback callback_;       // guarded by callback_mu_
+  GuestResetCallback reset_callback_;  // guarded by callback_mu_
 };
 
 }  // namespace gureum::agent

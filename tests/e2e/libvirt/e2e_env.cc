@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "agent/hypervisor/libvirt/domain_xml.h"
-#include "tests/e2e/libvirt/raw_connection.h"
+#include "tests/support/raw_connection.h"
 
 namespace gureum::agent::testing {
 namespace {

@@ -14,8 +14,15 @@
 #include "agent/hypervisor/libvirt/libvirt_driver.h"
 #include "common/clock.h"
 #include "tests/e2e/libvirt/scratch_dir.h"
+#include "tests/support/raw_connection.h"
+#include "tests/support/test_network.h"
 
 namespace gureum::agent::testing {
+
+// Shared with the system tests (tests/support/).
+using gureum::testing::kSystemUri;
+using gureum::testing::RawConnection;
+using gureum::testing::TestNetwork;
 
 class E2eEnv {
  public:

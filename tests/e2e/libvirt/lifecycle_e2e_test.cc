@@ -10,9 +10,9 @@
 #include <catch2/catch.hpp>
 
 #include "tests/e2e/libvirt/e2e_env.h"
-#include "tests/e2e/libvirt/raw_connection.h"
-#include "tests/e2e/libvirt/test_network.h"
 #include "tests/e2e/libvirt/tiny_guest_image.h"
+#include "tests/support/raw_connection.h"
+#include "tests/support/test_network.h"
 
 namespace gureum::agent::testing {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <absl/strings/ascii.h>
 #include "tests/e2e/libvirt/e2e_env.h"
-#include "tests/e2e/libvirt/raw_connection.h"
-#include "tests/e2e/libvirt/test_network.h"
+#include "tests/support/raw_connection.h"
+#include "tests/support/test_network.h"
 
 namespace gureum::agent::testing {
 namespace {

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/e2e/libvirt/e2e_env.h"
-#include "tests/e2e/libvirt/raw_connection.h"
+#include "tests/support/raw_connection.h"
 
 namespace gureum::agent::testing {
 namespace {

@@ -141,14 +141,14 @@ struct Agent {
   DesiredStateSync sync{driver, artifacts, clock};
   std::unique_ptr<ControllerLink> link;
 
-  explicit Agent(int port) {
+  explicit Agent(int port, std::chrono::milliseconds resync_interval = 100ms) {
     ControllerLinkOptions options;
     options.controller_address = "127.0.0.1:" + std::to_string(port);
     options.host_name = "host-a";
     options.availability_zone = "zone-b";
     options.agent_version = "test";
     options.vcpus = 32;
-    options.resync_interval = 100ms;
+    options.resync_interval = resync_interval;
     options.initial_backoff = 20ms;
     options.max_backoff = 100ms;
     link = std::make_unique<ControllerLink>(options, driver, sync);
@@ -199,6 +199,29 @@ TEST_CASE("agent registers, converges the desired set and reports the instance r
       controller.WaitUntil([](const Seen& s) { return s.StateOf("i-1") == v1::OBSERVED_STOPPED; });
   REQUIRE(seen.StateOf("i-1") == v1::OBSERVED_STOPPED);
   CHECK(seen.observed.at("i-1").reason_code() == "Client.InstanceInitiatedShutdown");
+
+  agent.link->Stop();
+  server->Shutdown(std::chrono::system_clock::now());
+}
+
+TEST_CASE("a nudge reports a guest that changed by itself without waiting for the resync") {
+  // This test verifies that Nudge (what a hypervisor event calls) makes the
+  // agent converge and report at once, with a resync interval of an hour.
+  using Seen = TestController::Seen;
+  TestController controller(OneRunning(1));
+  int port = 0;
+  std::unique_ptr<grpc::Server> server = Serve(controller, "127.0.0.1:0", &port);
+  REQUIRE(server);
+  Agent agent(port, std::chrono::hours(1));
+  Seen seen =
+      controller.WaitUntil([](const Seen& s) { return s.StateOf("i-1") == v1::OBSERVED_RUNNING; });
+  REQUIRE(seen.StateOf("i-1") == v1::OBSERVED_RUNNING);
+
+  REQUIRE(agent.driver.GuestShutdown("i-1").ok());
+  agent.link->Nudge();
+  seen =
+      controller.WaitUntil([](const Seen& s) { return s.StateOf("i-1") == v1::OBSERVED_STOPPED; });
+  CHECK(seen.StateOf("i-1") == v1::OBSERVED_STOPPED);
 
   agent.link->Stop();
   server->Shutdown(std::chrono::system_clock::now());

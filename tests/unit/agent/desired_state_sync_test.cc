@@ -1,13 +1,18 @@
 #include "agent/sync/desired_state_sync.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "agent/hypervisor/fake/fake_driver.h"
 #include "agent/sync/no_artifacts.h"
+#include "tests/support/subprocess.h"
 
 namespace gureum::agent {
 namespace {
@@ -349,6 +354,155 @@ TEST_CASE("no artifacts fills the domain spec from the desired instance") {
   CHECK(spec->metadata.at("image_id") == "ami-1");
   CHECK(absl::IsInvalidArgument(artifacts.Prepare(v1::DesiredInstance()).status()));
   CHECK(artifacts.Release("i-unknown").ok());
+}
+
+// Holds Prepare for chosen instances until the test opens their gate, as a
+// long image download would; others pass straight through. Thread-safe.
+class GatedArtifacts final : public InstanceArtifacts {
+ public:
+  void Close(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    closed_.insert(id);
+  }
+  void Open(const std::string& id) {
+    {
+      std::lock_guard lock(mutex_);
+      closed_.erase(id);
+    }
+    changed_.notify_all();
+  }
+  void OpenAll() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_.clear();
+    }
+    changed_.notify_all();
+  }
+  absl::StatusOr<DomainSpec> Prepare(const v1::DesiredInstance& desired) override {
+    std::unique_lock lock(mutex_);
+    ++prepares_;
+    changed_.wait(lock, [&] { return !closed_.contains(desired.instance_id()); });
+    return inner_.Prepare(desired);
+  }
+  absl::Status Release(const std::string& instance_id) override {
+    std::lock_guard lock(mutex_);
+    released_.push_back(instance_id);
+    return absl::OkStatus();
+  }
+  std::vector<std::string> released() {
+    std::lock_guard lock(mutex_);
+    return released_;
+  }
+  int prepares() {
+    std::lock_guard lock(mutex_);
+    return prepares_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::set<std::string> closed_;
+  std::vector<std::string> released_;
+  int prepares_ = 0;
+  NoArtifacts inner_;
+};
+
+struct BackgroundFixture {
+  ManualClock clock;
+  FakeDriver driver{clock};
+  GatedArtifacts artifacts;
+  DesiredStateSync sync{
+      driver, artifacts, clock,
+      DesiredStateSyncOptions{.stop_timeout = 60s, .prepare_in_background = true}};
+
+  // A failed test must not leave the sync waiting for a Prepare held for ever.
+  ~BackgroundFixture() { artifacts.OpenAll(); }
+
+  PowerState State(const std::string& id) {
+    absl::StatusOr<DomainInfo> info = driver.Info(id);
+    REQUIRE(info.ok());
+    return info->state;
+  }
+
+  // Converges until `id` is reported in `state` (the background Prepare
+  // finishes on its own thread); fails after 5 s.
+  v1::ObservedInstance ConvergeUntil(const std::string& id, v1::ObservedState state) {
+    v1::ObservedInstance last;
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      for (const v1::ObservedInstance& o : sync.Converge().all) {
+        if (o.instance_id() == id) last = o;
+      }
+      if (last.state() == state) return last;
+      std::this_thread::sleep_for(1ms);
+    }
+    FAIL("instance " << id << " did not reach state " << v1::ObservedState_Name(state));
+    return last;
+  }
+};
+
+TEST_CASE("sync reports building during a slow background prepare while others launch") {
+  // This test verifies that with prepare_in_background an instance whose
+  // files take long is reported BUILDING (and the pass asks to settle soon)
+  // without holding up another instance, and is launched once Prepare ends.
+  BackgroundFixture f;
+  f.artifacts.Close("i-slow");
+  f.sync.SetDesired(
+      Set(1, {Desired("i-slow", v1::DESIRED_RUNNING), Desired("i-fast", v1::DESIRED_RUNNING)}));
+  f.ConvergeUntil("i-fast", v1::OBSERVED_RUNNING);
+  ConvergeResult result = f.sync.Converge();
+  REQUIRE(result.all.size() == 2);
+  CHECK(result.all[0].instance_id() == "i-slow");
+  CHECK(result.all[0].state() == v1::OBSERVED_BUILDING);
+  CHECK(result.settling);
+  CHECK(absl::IsNotFound(f.driver.Info("i-slow").status()));
+
+  f.artifacts.Open("i-slow");
+  f.ConvergeUntil("i-slow", v1::OBSERVED_RUNNING);
+  CHECK(f.State("i-slow") == PowerState::kRunning);
+  CHECK(f.artifacts.prepares() == 2);
+}
+
+TEST_CASE("sync terminates an instance whose background prepare is still running") {
+  // This test verifies that desired ABSENT during a background Prepare waits
+  // for it without blocking (still BUILDING), then releases the files once and
+  // reports ABSENT without ever defining a domain.
+  BackgroundFixture f;
+  f.artifacts.Close("i-1");
+  f.sync.SetDesired(Set(1, {Desired("i-1", v1::DESIRED_RUNNING)}));
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_BUILDING);
+  f.sync.SetDesired(Set(2, {Desired("i-1", v1::DESIRED_ABSENT)}));
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_BUILDING);
+  CHECK(f.artifacts.released().empty());
+
+  f.artifacts.Open("i-1");
+  f.ConvergeUntil("i-1", v1::OBSERVED_ABSENT);
+  f.sync.Converge();
+  CHECK(f.artifacts.released() == std::vector<std::string>{"i-1"});
+  CHECK(absl::IsNotFound(f.driver.Info("i-1").status()));
+  CHECK(f.artifacts.prepares() == 1);
+}
+
+TEST_CASE("sync releases the files of an instance dropped while its prepare ran") {
+  // This test verifies that an instance leaving the desired set during its
+  // background Prepare does not stall the pass, and that its files are
+  // released once that Prepare ends.
+  BackgroundFixture f;
+  f.artifacts.Close("i-1");
+  f.sync.SetDesired(Set(1, {Desired("i-1", v1::DESIRED_RUNNING)}));
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_BUILDING);
+  f.sync.SetDesired(Set(2, {}));
+  CHECK(f.sync.Converge().all.empty());
+  CHECK(f.artifacts.released().empty());
+
+  f.artifacts.Open("i-1");
+  CHECK(gureum::testing::Eventually(
+      [&] {
+        f.sync.Converge();
+        return f.artifacts.released() == std::vector<std::string>{"i-1"};
+      },
+      5s, 1ms));
+  CHECK(absl::IsNotFound(f.driver.Info("i-1").status()));
 }
 
 }  // namespace gureum::agent

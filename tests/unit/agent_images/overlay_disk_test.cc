@@ -118,6 +118,28 @@ TEST_CASE("overlay refuses a base that refers to other files or is not its decla
   CHECK(testing::ListDir(dir.path()) == std::set<std::string>{"host-secret.raw", "sneaky.qcow2"});
 }
 
+TEST_CASE("overlay refuses a truncated qcow2 base whose header still looks valid") {
+  // This test verifies that a qcow2 image cut short after its header (which
+  // qemu-img info accepts) is refused as damaged, so no guest boots from it.
+  TempDir dir;
+  OverlayDisk overlay;
+  const std::string whole = dir / "whole.qcow2";
+  REQUIRE(RunProcessChecked({"qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2",
+                             MakeRawBase(dir / "data.raw", 8 * kMiB), whole})
+              .ok());
+  REQUIRE(overlay.Create(whole, "qcow2", dir / "good.qcow2", 1).ok());
+
+  const std::string cut = dir / "cut.qcow2";
+  std::filesystem::copy_file(whole, cut);
+  std::filesystem::resize_file(cut, 64 * 1024);  // header only: the tables are gone
+  REQUIRE(overlay.Inspect(cut, "qcow2").ok());
+
+  absl::Status status = overlay.Create(cut, "qcow2", dir / "bad.qcow2", 1);
+  CHECK(absl::IsInvalidArgument(status));
+  CHECK(std::string(status.message()).find("damaged qcow2") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "bad.qcow2"));
+}
+
 TEST_CASE("overlay is never created over an existing file, and delete is idempotent") {
   // This test verifies that Create does not clobber an existing disk and that
   // Delete succeeds whether or not the overlay exists.
