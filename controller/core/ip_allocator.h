@@ -18,7 +18,7 @@ namespace gureum::controller {
 struct NetworkConfig {
   std::string name = "default";
   std::string cidr = "192.168.122.0/24";  // libvirt's default NAT network
-  int reserved = 8;  // after the gateway (.1): .2 .. .9 kept for the host side
+  int reserved = 8;                       // after the gateway (.1): .2 .. .9 kept for the host side
 };
 
 class IpAllocator {
