@@ -85,6 +85,9 @@ absl::StatusOr<AgentBackend> MakeLibvirt(const DriverOptions& options, const Clo
   libvirt.virt_type = options.virt_type;
   libvirt.default_network = options.network;
   libvirt.data_dir = data_dir;
+  // One agent per data directory: other agents on this daemon (tests run
+  // several) keep their hands off its domains and it off theirs.
+  libvirt.owner = data_dir;
   libvirt.reboot_timeout = options.reboot_timeout;
   absl::StatusOr<std::unique_ptr<LibvirtDriver>> driver = LibvirtDriver::Create(libvirt, &clock);
   if (!driver.ok()) return driver.status();

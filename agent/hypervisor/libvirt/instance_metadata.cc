@@ -27,6 +27,8 @@ absl::StatusOr<InstanceMetadata> ParseElement(const pugi::xml_node& root) {
     const std::string_view name = LocalName(child);
     if (name == "id") {
       metadata.instance_id = child.child_value();
+    } else if (name == "owner") {
+      metadata.owner = child.child_value();
     } else if (name == "console-log") {
       metadata.console_log_path = child.child_value();
     } else if (name == "started-ms") {
@@ -55,6 +57,9 @@ absl::StatusOr<InstanceMetadata> ParseElement(const pugi::xml_node& root) {
 void AppendChildren(const InstanceMetadata& metadata, pugi::xml_node root,
                     const std::string& prefix) {
   root.append_child((prefix + "id").c_str()).text().set(metadata.instance_id.c_str());
+  if (!metadata.owner.empty()) {
+    root.append_child((prefix + "owner").c_str()).text().set(metadata.owner.c_str());
+  }
   if (!metadata.console_log_path.empty()) {
     root.append_child((prefix + "console-log").c_str())
         .text()

@@ -23,6 +23,10 @@ inline constexpr char kPrivateIpKey[] = "private_ip";
 
 struct InstanceMetadata {
   std::string instance_id;
+  // Which agent manages the domain (LibvirtDriverOptions::owner): agents that
+  // share a libvirt daemon (tests, or a host running two) leave each other's
+  // domains alone. Empty on domains defined without one.
+  std::string owner;
   // Where the serial console is logged; kept here so ConsoleOutput works after
   // an agent restart without parsing the domain XML.
   std::string console_log_path;

@@ -193,7 +193,15 @@ absl::StatusOr<LibvirtDriver::Owned> LibvirtDriver::FindOwned(const std::string&
     return absl::NotFoundError(absl::StrCat("domain ", name, " is marked for instance ",
                                             metadata->instance_id, "; leaving it alone"));
   }
+  if (!IsOurs(*metadata)) {
+    return absl::NotFoundError(absl::StrCat("domain ", name, " belongs to another agent (",
+                                            metadata->owner, "); leaving it alone"));
+  }
   return Owned{*std::move(conn), *std::move(guest), *std::move(metadata)};
+}
+
+bool LibvirtDriver::IsOurs(const InstanceMetadata& metadata) const {
+  return options_.owner.empty() || metadata.owner.empty() || metadata.owner == options_.owner;
 }
 
 absl::StatusOr<DomainInfo> LibvirtDriver::Describe(const Owned& owned) {
@@ -234,7 +242,8 @@ absl::Status LibvirtDriver::Define(const DomainSpec& spec) {
   if (absl::Status valid = DomainXml::Validate(spec); !valid.ok()) return valid;
   const DomainXmlOptions xml_options{virt_type_.virt_type, options_.default_network};
   const std::string network = DomainXml::NetworkFor(spec, xml_options);
-  const InstanceMetadata metadata = InstanceMetadata::FromSpec(spec, network);
+  InstanceMetadata metadata = InstanceMetadata::FromSpec(spec, network);
+  metadata.owner = options_.owner;
   absl::StatusOr<std::string> xml = DomainXml::Build(spec, metadata, xml_options);
   if (!xml.ok()) return xml.status();
 
@@ -342,6 +351,13 @@ absl::Status LibvirtDriver::Undefine(const std::string& instance_id) {
   if (!metadata.dhcp_ip.empty()) {
     absl::Status released = Network(metadata.dhcp_network).RemoveDhcpHost(metadata.dhcp_mac);
     if (!released.ok() && !absl::IsNotFound(released)) return released;
+    // The guest is off and will never release its lease itself; until it
+    // expires, dnsmasq would refuse the address to the next instance.
+    absl::StatusOr<int> leases = Network(metadata.dhcp_network).ReleaseLeases(metadata.dhcp_mac);
+    if (!leases.ok() && !absl::IsNotFound(leases.status())) {
+      spdlog::warn("libvirt: cannot release the DHCP lease of {} ({}): {}", instance_id,
+                   metadata.dhcp_mac, leases.status().ToString());
+    }
   }
   if (absl::Status undefined = owned->guest.Undefine(); !undefined.ok()) return undefined;
   spdlog::info("libvirt: undefined {}", DomainXml::DomainName(instance_id));
@@ -399,6 +415,7 @@ absl::StatusOr<std::vector<DomainInfo>> LibvirtDriver::List() {
                                    : std::string(metadata.status().message()));
         continue;
       }
+      if (!IsOurs(*metadata)) continue;  // another agent's
       Owned owned{*conn, std::move(guest), *std::move(metadata)};
       absl::StatusOr<DomainInfo> info = Describe(owned);
       if (absl::IsNotFound(info.status())) continue;

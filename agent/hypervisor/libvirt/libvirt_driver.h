@@ -1,6 +1,7 @@
 // LibvirtDriver: the HypervisorDriver that runs guests under libvirt/QEMU.
 // It names each domain gureum-<instance id> and marks it with Gureum's
-// metadata; domains without that mark are never listed or touched. Libvirt
+// metadata (and its owner); domains without that mark, or with another
+// owner's, are never listed or touched. Libvirt
 // handles, XML and error codes stay inside; callers see absl statuses.
 // Thread-safe: libvirt calls may run concurrently; read-modify-write of a
 // domain's metadata and Define's check-then-define are serialized.
@@ -33,6 +34,11 @@ struct LibvirtDriverOptions {
   // Where the agent keeps images and instance files; its filesystem's size is
   // the disk capacity reported.
   std::string data_dir = "/var/lib/gureum";
+  // Marks the domains this driver defines; domains another owner marked are
+  // neither listed nor touched, so that several agents can share one daemon
+  // (the agent uses its data directory). Empty: every Gureum domain is ours.
+  // Domains without a mark are adopted by any owner.
+  std::string owner;
   // An ACPI reboot the guest has not carried out after this long becomes a
   // hard reboot (power off + start), as EC2 does.
   std::chrono::milliseconds reboot_timeout{120'000};
@@ -71,7 +77,8 @@ class LibvirtDriver final : public HypervisorDriver {
   // powered off and started again by the next List(). Pending reboots live in
   // memory: after an agent restart an ignored reboot is not escalated.
   absl::Status Reboot(const std::string& instance_id) override;
-  // Also removes the DHCP reservation Define made.
+  // Also removes the DHCP reservation Define made and releases the guest's
+  // DHCP lease (best effort: a failure is logged, the lease then expires).
   absl::Status Undefine(const std::string& instance_id) override;
   absl::Status SetMetadata(const std::string& instance_id,
                            const std::map<std::string, std::string>& metadata) override;
@@ -92,8 +99,10 @@ class LibvirtDriver final : public HypervisorDriver {
   LibvirtDriver(LibvirtDriverOptions options, const Clock* clock, std::unique_ptr<LibvirtHost> host,
                 VirtTypeChoice virt_type);
 
-  // NotFound unless a domain of that name exists and carries Gureum's mark.
+  // NotFound unless a domain of that name exists and carries Gureum's mark
+  // (and no other owner's).
   absl::StatusOr<Owned> FindOwned(const std::string& instance_id);
+  bool IsOurs(const InstanceMetadata& metadata) const;
   absl::StatusOr<DomainInfo> Describe(const Owned& owned);
   absl::Status WriteMetadata(LibvirtGuest& guest, const InstanceMetadata& metadata);
   // Forgets a pending reboot (the guest reset, or power was changed since).

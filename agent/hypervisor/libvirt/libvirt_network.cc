@@ -1,11 +1,13 @@
 #include "agent/hypervisor/libvirt/libvirt_network.h"
 
 #include <cstdlib>
+#include <vector>
 
 #include <absl/strings/str_cat.h>
 #include <libvirt/virterror.h>
 #include <spdlog/spdlog.h>
 
+#include "agent/hypervisor/libvirt/dhcp_release.h"
 #include "agent/hypervisor/libvirt/libvirt_error.h"
 
 namespace gureum::agent {
@@ -123,6 +125,41 @@ absl::Status LibvirtNetwork::RemoveDhcpHost(const std::string& mac) {
   if (existing == nullptr) return absl::OkStatus();
   // Delete exactly the entry libvirt has, so its matching cannot miss.
   return Update(network->get(), VIR_NETWORK_UPDATE_COMMAND_DELETE, *existing);
+}
+
+absl::StatusOr<int> LibvirtNetwork::ReleaseLeases(const std::string& mac) {
+  absl::StatusOr<ConnectionRef> conn = host_->Connection();
+  if (!conn.ok()) return conn.status();
+  absl::StatusOr<NetworkPtr> network = Lookup(conn->get());
+  if (!network.ok()) return network.status();
+  if (virNetworkIsActive(network->get()) != 1) return 0;  // no server, no leases
+  absl::StatusOr<NetworkConfig> config = ReadConfig(network->get());
+  if (!config.ok()) return config.status();
+
+  const std::string normalized = NormalizeMac(mac);
+  virNetworkDHCPLeasePtr* leases = nullptr;
+  const int count = virNetworkGetDHCPLeases(network->get(), normalized.c_str(), &leases, 0);
+  if (count < 0) return LastLibvirtError("read DHCP leases of network " + name_);
+  std::vector<DhcpLease> to_release;
+  for (int i = 0; i < count; ++i) {
+    const virNetworkDHCPLeasePtr lease = leases[i];
+    if (lease->type == VIR_IP_ADDR_TYPE_IPV4 && lease->ipaddr != nullptr) {
+      to_release.push_back(
+          {normalized, lease->ipaddr, lease->clientid != nullptr ? lease->clientid : ""});
+    }
+    virNetworkDHCPLeaseFree(lease);
+  }
+  free(leases);
+
+  int released = 0;
+  for (const DhcpLease& lease : to_release) {
+    if (absl::Status s = DhcpRelease::Send(config->bridge, config->address, lease); !s.ok()) {
+      return s;
+    }
+    spdlog::info("libvirt: released DHCP lease {} of {} on network {}", lease.ip, lease.mac, name_);
+    ++released;
+  }
+  return released;
 }
 
 absl::StatusOr<std::vector<DhcpHost>> LibvirtNetwork::ListDhcpHosts() {

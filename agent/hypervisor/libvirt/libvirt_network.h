@@ -42,6 +42,12 @@ class LibvirtNetwork {
   // Removes the reservation for a MAC; OK if there is none.
   absl::Status RemoveDhcpHost(const std::string& mac);
 
+  // Ends every IPv4 lease the network's DHCP server holds for a MAC (see
+  // DhcpRelease), so that its addresses can go to another guest at once.
+  // Returns how many were released; OK with 0 if there are none or the
+  // network is not running.
+  absl::StatusOr<int> ReleaseLeases(const std::string& mac);
+
   absl::StatusOr<std::vector<DhcpHost>> ListDhcpHosts();
 
  private:

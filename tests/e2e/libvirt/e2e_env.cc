@@ -26,6 +26,7 @@ E2eEnv::E2eEnv(const std::string& default_network) : suffix(RandomHex(8)) {
   options.virt_type = "auto";
   options.default_network = default_network;
   options.data_dir = dir.path().string();
+  options.owner = dir.path().string();
   absl::StatusOr<std::unique_ptr<LibvirtDriver>> created = LibvirtDriver::Create(options, &clock);
   if (!created.ok())
     throw std::runtime_error("LibvirtDriver::Create: " + created.status().ToString());

@@ -1,6 +1,6 @@
 // E2eEnv: what every libvirt end-to-end test needs: unique names for this
 // run, a scratch directory, a ManualClock and a LibvirtDriver on
-// qemu:///system; on destruction it removes every domain the test named
+// qemu:///system (owner: the scratch directory); on destruction it removes every domain the test named
 // through it, whether or not the driver got to. Plus polling helpers (real
 // time: these tests wait for real guests). Not thread-safe.
 #pragma once

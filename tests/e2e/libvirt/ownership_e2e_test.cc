@@ -89,5 +89,41 @@ TEST_CASE("the libvirt driver lists only Gureum's domains and leaves foreign one
   CHECK(raw.DomainExists(plain));
 }
 
+TEST_CASE("a libvirt driver leaves the domains another owner defined alone") {
+  // This test verifies that two drivers with different owners on one daemon
+  // (two agents, as parallel tests run them) neither list nor touch each
+  // other's domains, while a driver without an owner still sees both.
+  RawConnection raw;
+  E2eEnv mine;
+  E2eEnv theirs;
+  DomainSpec spec;
+  spec.instance_id = theirs.NewInstanceId();
+  spec.kernel_path = "/boot/vmlinuz-does-not-matter-until-start";
+  spec.memory_mib = 64;
+  REQUIRE(theirs.driver->Define(spec).ok());
+  const std::string before = XmlOf(raw, "gureum-" + spec.instance_id);
+  CHECK(before.find("<gureum:owner>" + theirs.dir.path().string() + "</gureum:owner>") !=
+        std::string::npos);
+
+  absl::StatusOr<std::vector<DomainInfo>> listed = mine.driver->List();
+  REQUIRE(listed.ok());
+  for (const DomainInfo& info : *listed) CHECK(info.instance_id != spec.instance_id);
+  CHECK(absl::IsNotFound(mine.driver->Info(spec.instance_id).status()));
+  CHECK(absl::IsNotFound(mine.driver->Start(spec.instance_id)));
+  CHECK(absl::IsNotFound(mine.driver->Undefine(spec.instance_id)));
+  CHECK(absl::IsNotFound(mine.driver->SetMetadata(spec.instance_id, {{"k", "v"}})));
+  CHECK(absl::IsAlreadyExists(mine.driver->Define(spec)));
+  CHECK(XmlOf(raw, "gureum-" + spec.instance_id) == before);
+
+  LibvirtDriverOptions unowned;
+  unowned.virt_type = "qemu";
+  absl::StatusOr<std::unique_ptr<LibvirtDriver>> any = LibvirtDriver::Create(unowned, &mine.clock);
+  REQUIRE(any.ok());
+  CHECK((*any)->Info(spec.instance_id).ok());
+
+  REQUIRE(theirs.driver->Undefine(spec.instance_id).ok());
+  CHECK_FALSE(raw.DomainExists("gureum-" + spec.instance_id));
+}
+
 }  // namespace
 }  // namespace gureum::agent::testing

@@ -204,6 +204,17 @@ bool SystemEnv::HasDhcpReservation(const std::string& mac_or_ip) const {
   return false;
 }
 
+bool SystemEnv::HasDhcpLease(const std::string& mac) const {
+  virNetworkPtr network = virNetworkLookupByName(raw_.get(), network_.name().c_str());
+  if (network == nullptr) return false;
+  virNetworkDHCPLeasePtr* leases = nullptr;
+  const int count = virNetworkGetDHCPLeases(network, mac.c_str(), &leases, 0);
+  for (int i = 0; i < count; ++i) virNetworkDHCPLeaseFree(leases[i]);
+  free(leases);
+  virNetworkFree(network);
+  return count > 0;
+}
+
 void SystemEnv::StopAgent(bool kill9) { cluster_.StopAgent(agent_, kill9); }
 
 void SystemEnv::StartAgent() { cluster_.StartAgent(agent_); }

@@ -74,6 +74,8 @@ class SystemEnv {
   std::vector<std::string> InstanceFiles() const;
   // Whether the test network's DHCP has a host entry with this MAC or IP.
   bool HasDhcpReservation(const std::string& mac_or_ip) const;
+  // Whether the network's DHCP server holds a lease for this MAC.
+  bool HasDhcpLease(const std::string& mac) const;
 
   // SIGKILL (or SIGTERM) the agent and start it again on the same data dir.
   void StopAgent(bool kill9);

@@ -124,6 +124,7 @@ TEST_CASE("three tiny-disk instances boot and print who they are and terminate w
     CHECK(HasLine(consoles[id], "GUREUM-IP " + ip));
     CHECK(env.HasDhcpReservation(mac));
     CHECK(env.HasDhcpReservation(ip));
+    CHECK(env.HasDhcpLease(mac));
   }
   CHECK(ips.size() == 3);
   // One cached copy of the image serves all three overlays.
@@ -143,7 +144,24 @@ TEST_CASE("three tiny-disk instances boot and print who they are and terminate w
   CHECK(env.ExistingDomains(ids).empty());
   CHECK(env.InstanceFiles().empty());
   for (const std::string& ip : ips) CHECK_FALSE(env.HasDhcpReservation(ip));
-  for (const auto& [id, mac] : macs) CHECK_FALSE(env.HasDhcpReservation(mac));
+  for (const auto& [id, mac] : macs) {
+    CHECK_FALSE(env.HasDhcpReservation(mac));
+    // The lease was released for the guest (dnsmasq records it a moment later).
+    CHECK(Eventually([&] { return !env.HasDhcpLease(mac); }, std::chrono::seconds(10)));
+  }
+
+  // The lowest address is handed out again at once, and the new guest really
+  // gets it (a lease left behind would make the DHCP server refuse it).
+  std::vector<std::string> again = env.Launch(image, 1);
+  REQUIRE(again.size() == 1);
+  const std::string reused_ip = env.Describe(again[0])["privateIpAddress"];
+  CHECK(ips.contains(reused_ip));
+  REQUIRE(env.WaitForConsole(again[0], "GUREUM-READY"));
+  CHECK(HasLine(env.Console(again[0]), "GUREUM-IP " + reused_ip));
+  REQUIRE(env.cluster().Cli({"terminate-instances", "--instance-ids", again[0]}).exit_code == 0);
+  REQUIRE(env.WaitForState(again, "terminated", std::chrono::seconds(120)));
+  CHECK(env.ExistingDomains(again).empty());
+  CHECK(env.InstanceFiles().empty());
   ReportTiming("test: three instances boot, say who they are, leave nothing",
                SecondsSince(test_start));
 }
@@ -225,11 +243,13 @@ TEST_CASE("stop start reboot and forced stop work on a direct-boot instance") {
   CHECK(tail.out == whole.substr(whole.size() - 65536));
 
   const std::string ip = env.Describe(id)["privateIpAddress"];
+  const std::string mac = env.Describe(id)["macAddress"];
   REQUIRE(env.cluster().Cli({"terminate-instances", "--instance-ids", id}).exit_code == 0);
   REQUIRE(env.WaitForState(ids, "terminated", std::chrono::seconds(120)));
   CHECK(env.ExistingDomains(ids).empty());
   CHECK(env.InstanceFiles().empty());
   CHECK_FALSE(env.HasDhcpReservation(ip));
+  CHECK(Eventually([&] { return !env.HasDhcpLease(mac); }, std::chrono::seconds(10)));
   ReportTiming("test: direct boot stop/start/reboot/force", SecondsSince(test_start));
 }
 

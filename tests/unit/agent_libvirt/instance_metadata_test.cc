@@ -10,6 +10,7 @@ namespace {
 InstanceMetadata Sample() {
   InstanceMetadata metadata;
   metadata.instance_id = "i-0abc";
+  metadata.owner = "/var/lib/gureum/agent";
   metadata.console_log_path = "/var/lib/gureum/instances/i-0abc/console.log";
   metadata.started_ms = 1'700'000'000'123;
   metadata.dhcp_network = "default";
