@@ -1,8 +1,9 @@
 // E2eEnv: what every libvirt end-to-end test needs: unique names for this
 // run, a scratch directory, a ManualClock and a LibvirtDriver on
-// qemu:///system (owner: the scratch directory); on destruction it removes every domain the test named
-// through it, whether or not the driver got to. Plus polling helpers (real
-// time: these tests wait for real guests). Not thread-safe.
+// qemu:///system (its owner is the scratch directory); on destruction it
+// removes every domain the test named through it, whether or not the driver
+// got to. Plus polling helpers (real time: these tests wait for real guests).
+// Not thread-safe.
 #pragma once
 
 #include <chrono>
