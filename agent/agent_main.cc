@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
                             .stop_timeout = std::chrono::seconds(stop_timeout_s),
                             .prepare_in_background = backend->slow_prepare,
                         });
+  link.cached_blobs = backend->cached_blobs;
   ControllerLink controller_link(link, *backend->driver, sync);
   spdlog::info("gureum-agent {} on {} (driver {}) -> {}", link.agent_version, link.host_name,
                driver.name, link.controller_address);

@@ -208,6 +208,9 @@ v1::AgentMessage ControllerLink::MakeRegister(const ConvergeResult& result) {
   r->set_agent_version(options_.agent_version);
   r->set_availability_zone(options_.availability_zone);
   for (const v1::ObservedInstance& o : result.all) *r->add_instances() = o;
+  if (options_.cached_blobs) {
+    for (const std::string& sha256 : options_.cached_blobs()) r->add_cached_blobs(sha256);
+  }
   return message;
 }
 
@@ -285,6 +288,11 @@ void ControllerLink::HeartbeatLoop() {
 bool ControllerLink::SendHeartbeat(Session& session) {
   v1::AgentMessage heartbeat;
   heartbeat.mutable_heartbeat()->set_applied_generation(sync_.applied_generation());
+  if (options_.cached_blobs) {
+    for (const std::string& sha256 : options_.cached_blobs()) {
+      heartbeat.mutable_heartbeat()->add_cached_blobs(sha256);
+    }
+  }
   return session.Write(heartbeat);
 }
 

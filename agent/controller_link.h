@@ -15,10 +15,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "agent/hypervisor/driver.h"
 #include "agent/sync/desired_state_sync.h"
@@ -46,6 +48,10 @@ struct ControllerLinkOptions {
   std::chrono::milliseconds max_backoff{5000};
   // Console bytes sent when a ConsoleRequest asks for 0.
   int64_t default_console_bytes = 65536;
+  // The sha256s in the host's image cache, sent with Register and every
+  // Heartbeat (the scheduler prefers hosts holding an instance's image).
+  // Empty when the driver keeps no cache.
+  std::function<std::vector<std::string>()> cached_blobs;
 };
 
 class ControllerLink {

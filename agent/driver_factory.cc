@@ -134,6 +134,7 @@ absl::StatusOr<AgentBackend> MakeLibvirt(const DriverOptions& options, const Clo
 
   AgentBackend backend;
   LibvirtDriver* events = driver->get();
+  backend.cached_blobs = [cache = support->cache.get()] { return cache->PresentBlobs(); };
   backend.support = std::move(support);
   backend.driver = std::move(*driver);
   backend.artifacts = std::move(artifacts);

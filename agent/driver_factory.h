@@ -59,6 +59,10 @@ struct AgentBackend {
   // Prepare may take long (image downloads): the sync should run it in the
   // background.
   bool slow_prepare = false;
+  // The sha256s in the host's image cache (empty without a cache).
+  std::function<std::vector<std::string>()> cached_blobs = [] {
+    return std::vector<std::string>{};
+  };
 };
 
 // InvalidArgument naming the known drivers if `options.name` is not one of

@@ -296,6 +296,15 @@ bool ImageCache::Contains(const std::string& sha256) const {
   return blob != blobs_.end() && blob->second.present;
 }
 
+std::vector<std::string> ImageCache::PresentBlobs() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [sha256, blob] : blobs_) {
+    if (blob.present) out.push_back(sha256);
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<std::string>> ImageCache::CollectGarbage() {
   std::lock_guard<std::mutex> lock(mutex_);
   const int64_t now = clock_->NowMillis();

@@ -89,6 +89,9 @@ class ImageCache {
 
   bool Contains(const std::string& sha256) const;
 
+  // The sha256s of every blob present in the cache, sorted.
+  std::vector<std::string> PresentBlobs() const;
+
   // Deletes every present blob with no users whose TTL has passed, and returns
   // their sha256s. If a deletion fails the others still happen and the error
   // names the blobs left behind.
