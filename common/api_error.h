@@ -29,6 +29,13 @@ inline constexpr std::string_view kInvalidNextToken = "InvalidNextToken";
 inline constexpr std::string_view kInvalidHostIdNotFound = "InvalidHostID.NotFound";
 inline constexpr std::string_view kInvalidUserDataMalformed = "InvalidUserData.Malformed";
 inline constexpr std::string_view kInstanceLimitExceeded = "InstanceLimitExceeded";
+inline constexpr std::string_view kVcpuLimitExceeded = "VcpuLimitExceeded";
+inline constexpr std::string_view kMemoryLimitExceeded = "MemoryLimitExceeded";
+inline constexpr std::string_view kDiskLimitExceeded = "DiskLimitExceeded";
+inline constexpr std::string_view kInvalidPlacementGroupUnknown = "InvalidPlacementGroup.Unknown";
+inline constexpr std::string_view kInvalidPlacementGroupDuplicate =
+    "InvalidPlacementGroup.Duplicate";
+inline constexpr std::string_view kInvalidPlacementGroupInUse = "InvalidPlacementGroup.InUse";
 inline constexpr std::string_view kInsufficientInstanceCapacity = "InsufficientInstanceCapacity";
 inline constexpr std::string_view kIdempotentParameterMismatch = "IdempotentParameterMismatch";
 inline constexpr std::string_view kDependencyViolation = "DependencyViolation";

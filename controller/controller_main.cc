@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "common/key_values.h"
 #include "common/logging.h"
 #include "controller/controller_server.h"
 #include "controller/store/store.h"
@@ -46,12 +47,44 @@ int main(int argc, char** argv) {
   app.add_option("--network-reserved", options.network.reserved,
                  "host addresses kept out of the pool after the gateway")
       ->capture_default_str();
+  app.add_option("--cpu-allocation-ratio", options.scheduler.ratios.cpu,
+                 "vCPU overcommit: hosts take up to this many vCPUs per core")
+      ->capture_default_str();
+  app.add_option("--ram-allocation-ratio", options.scheduler.ratios.ram, "memory overcommit")
+      ->capture_default_str();
+  app.add_option("--disk-allocation-ratio", options.scheduler.ratios.disk, "disk overcommit")
+      ->capture_default_str();
+  std::vector<std::string> weighers;
+  app.add_option("--weigher", weighers,
+                 "NAME=MULTIPLIER, repeatable: free-memory (1; negative packs), image-cached (1), "
+                 "building (1), cluster-affinity (10)");
+  std::vector<std::string> quotas;
+  app.add_option("--default-quota", quotas,
+                 "RESOURCE=LIMIT, repeatable: limits of projects an admin has not set "
+                 "(instances 100, vcpus 400, memory-mib 1048576, disk-gib 20480; -1 = unlimited)");
   std::string backup_file;
   auto* backup = app.add_subcommand("backup", "online backup of the database to FILE and exit");
   backup->add_option("file", backup_file, "destination file")->required();
   CLI11_PARSE(app, argc, argv);
 
   InitLogging("controller", log_level);
+  auto multipliers = ParseKeyValues(weighers, "--weigher");
+  auto quota_limits = ParseKeyValues(quotas, "--default-quota");
+  for (const auto* parsed : {&multipliers, &quota_limits}) {
+    if (!parsed->ok()) {
+      std::cerr << "gureum-controller: " << parsed->status().message() << "\n";
+      return 2;
+    }
+  }
+  options.scheduler.multipliers = *multipliers;
+  for (const auto& [resource, limit] : *quota_limits) {
+    if (!controller::QuotaPolicy::IsResource(resource) || limit < -1) {
+      std::cerr << "gureum-controller: --default-quota " << resource
+                << ": unknown resource or limit below -1\n";
+      return 2;
+    }
+    controller::QuotaPolicy::Set(options.default_quotas, resource, static_cast<int64_t>(limit));
+  }
   options.terminated_retention = std::chrono::seconds(retention_s);
   options.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);
   if (options.database.empty()) options.database = options.data_dir + "/gureum.db";

@@ -13,25 +13,28 @@ namespace gureum::controller {
 
 struct ControllerServer::Parts {
   Parts(std::unique_ptr<Store> s, const ControllerOptions& o, const Clock& clock, IdGenerator& ids,
-        IpAllocator ip_allocator)
+        IpAllocator ip_allocator, std::unique_ptr<Scheduler> chosen_scheduler)
       : store(std::move(s)),
         ips(std::move(ip_allocator)),
         blobs(o.data_dir + "/images"),
         registry(ids),
         core{*store, clock, ids, registry, events},
-        scheduler(Scheduler::Default()),
-        launcher(core, *scheduler, ips),
+        scheduler(std::move(chosen_scheduler)),
+        quota_policy(o.default_quotas),
+        launcher(core, *scheduler, ips, quota_policy, image_index),
         power(core),
         queries(core),
         images(core, blobs),
         key_pairs(core),
         instance_types(core),
-        hosts(core),
+        hosts(core, image_index, scheduler->ratios()),
+        placement_groups(core),
+        quotas(core, quota_policy),
         reports(core),
         desired(*store, ips.network()),
         janitor(core, JanitorOptions{o.terminated_retention, std::chrono::hours(48)}),
         compute(ComputeCore{core, launcher, power, queries, images, key_pairs, instance_types,
-                            hosts, registry},
+                            hosts, registry, placement_groups, quotas},
                 RequestValidator()),
         agent_service(registry, hosts, reports, desired, blobs, o.heartbeat_interval) {}
 
@@ -41,7 +44,9 @@ struct ControllerServer::Parts {
   EventBus events;
   AgentRegistry registry;
   CoreContext core;
+  HostImageIndex image_index;
   std::unique_ptr<Scheduler> scheduler;
+  QuotaPolicy quota_policy;
   InstanceLauncher launcher;
   InstancePower power;
   InstanceQueries queries;
@@ -49,6 +54,8 @@ struct ControllerServer::Parts {
   KeyPairService key_pairs;
   InstanceTypeCatalog instance_types;
   HostDirectory hosts;
+  PlacementGroupService placement_groups;
+  QuotaService quotas;
   AgentReportApplier reports;
   DesiredSetBuilder desired;
   Janitor janitor;
@@ -80,7 +87,13 @@ absl::StatusOr<int> ControllerServer::Start() {
   }
   auto ips = IpAllocator::Create(options_.network);
   if (!ips.ok()) return ips.status();
-  parts_ = std::make_unique<Parts>(std::move(*store), options_, clock_, ids_, std::move(*ips));
+  auto scheduler = Scheduler::Create(options_.scheduler);
+  if (!scheduler.ok()) return scheduler.status();
+  spdlog::info("scheduler weighers: {}; overcommit cpu {} ram {} disk {}", (*scheduler)->Describe(),
+               options_.scheduler.ratios.cpu, options_.scheduler.ratios.ram,
+               options_.scheduler.ratios.disk);
+  parts_ = std::make_unique<Parts>(std::move(*store), options_, clock_, ids_, std::move(*ips),
+                                   std::move(*scheduler));
 
   int port = 0;
   grpc::ServerBuilder builder;

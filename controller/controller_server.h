@@ -16,6 +16,8 @@
 #include "common/clock.h"
 #include "common/id_generator.h"
 #include "controller/core/ip_allocator.h"
+#include "controller/core/quota_policy.h"
+#include "controller/scheduler/scheduler.h"
 
 namespace gureum::controller {
 
@@ -27,6 +29,9 @@ struct ControllerOptions {
   std::chrono::milliseconds janitor_interval{30000};
   std::chrono::milliseconds terminated_retention{std::chrono::hours(1)};
   NetworkConfig network;
+  SchedulerConfig scheduler;
+  // Quotas of a project an admin has not set (-1 = unlimited).
+  ResourceAmounts default_quotas = QuotaPolicy::BuiltInDefaults();
 };
 
 class ControllerServer {

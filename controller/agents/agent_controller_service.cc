@@ -61,7 +61,7 @@ grpc::Status AgentControllerService::Connect(
   while (stream->Read(&message)) {
     switch (message.kind_case()) {
       case agent::v1::AgentMessage::kHeartbeat:
-        if (auto s = hosts_.Heartbeat(host_id); !s.ok()) {
+        if (auto s = hosts_.Heartbeat(host_id, message.heartbeat()); !s.ok()) {
           spdlog::warn("heartbeat of {}: {}", reg.host_name(), s.ToString());
         }
         break;

@@ -224,6 +224,74 @@ grpc::Status ComputeService::DescribeHosts(grpc::ServerContext* context,
   return Reply(ctx, "DescribeHosts", c_.hosts.Describe(ctx, Ids(request->host_ids())), response);
 }
 
+grpc::Status ComputeService::DisableHost(grpc::ServerContext* context,
+                                         const v1::DisableHostRequest* request,
+                                         v1::Host* response) {
+  RequestContext ctx = Identify(context);
+  if (auto s = validator_.DisableHost(*request); !s.ok()) return Fail(ctx, "DisableHost", s);
+  return Reply(ctx, "DisableHost",
+               c_.hosts.SetEnabled(ctx, request->host_id(), false, request->reason()), response);
+}
+
+grpc::Status ComputeService::EnableHost(grpc::ServerContext* context,
+                                        const v1::EnableHostRequest* request, v1::Host* response) {
+  RequestContext ctx = Identify(context);
+  if (auto s = validator_.Name(request->host_id(), "HostId"); !s.ok()) {
+    return Fail(ctx, "EnableHost", s);
+  }
+  return Reply(ctx, "EnableHost", c_.hosts.SetEnabled(ctx, request->host_id(), true, ""), response);
+}
+
+grpc::Status ComputeService::DescribeAvailabilityZones(
+    grpc::ServerContext* context, const v1::DescribeAvailabilityZonesRequest* request,
+    v1::DescribeAvailabilityZonesResponse* response) {
+  RequestContext ctx = Identify(context);
+  return Reply(ctx, "DescribeAvailabilityZones",
+               c_.hosts.DescribeZones(ctx, Ids(request->zone_names())), response);
+}
+
+grpc::Status ComputeService::CreatePlacementGroup(grpc::ServerContext* context,
+                                                  const v1::CreatePlacementGroupRequest* request,
+                                                  v1::PlacementGroup* response) {
+  RequestContext ctx = Identify(context);
+  if (auto s = validator_.CreatePlacementGroup(*request); !s.ok()) {
+    return Fail(ctx, "CreatePlacementGroup", s);
+  }
+  return Reply(ctx, "CreatePlacementGroup", c_.placement_groups.Create(ctx, *request), response);
+}
+
+grpc::Status ComputeService::DescribePlacementGroups(
+    grpc::ServerContext* context, const v1::DescribePlacementGroupsRequest* request,
+    v1::DescribePlacementGroupsResponse* response) {
+  RequestContext ctx = Identify(context);
+  return Reply(ctx, "DescribePlacementGroups", c_.placement_groups.Describe(ctx, *request),
+               response);
+}
+
+grpc::Status ComputeService::DeletePlacementGroup(grpc::ServerContext* context,
+                                                  const v1::DeletePlacementGroupRequest* request,
+                                                  v1::DeletePlacementGroupResponse*) {
+  RequestContext ctx = Identify(context);
+  if (auto s = validator_.DeletePlacementGroup(*request); !s.ok()) {
+    return Fail(ctx, "DeletePlacementGroup", s);
+  }
+  return Fail(ctx, "DeletePlacementGroup", c_.placement_groups.Delete(ctx, *request));
+}
+
+grpc::Status ComputeService::DescribeQuotas(grpc::ServerContext* context,
+                                            const v1::DescribeQuotasRequest* request,
+                                            v1::DescribeQuotasResponse* response) {
+  RequestContext ctx = Identify(context);
+  return Reply(ctx, "DescribeQuotas", c_.quotas.Describe(ctx, *request), response);
+}
+
+grpc::Status ComputeService::SetQuota(grpc::ServerContext* context,
+                                      const v1::SetQuotaRequest* request, v1::Quota* response) {
+  RequestContext ctx = Identify(context);
+  if (auto s = validator_.SetQuota(*request); !s.ok()) return Fail(ctx, "SetQuota", s);
+  return Reply(ctx, "SetQuota", c_.quotas.Set(ctx, *request), response);
+}
+
 grpc::Status ComputeService::WatchEvents(grpc::ServerContext* context,
                                          const v1::WatchEventsRequest* request,
                                          grpc::ServerWriter<v1::Event>* writer) {

@@ -16,6 +16,8 @@
 #include "controller/core/instance_queries.h"
 #include "controller/core/instance_type_catalog.h"
 #include "controller/core/key_pair_service.h"
+#include "controller/core/placement_group_service.h"
+#include "controller/core/quota_service.h"
 #include "gureum/v1/compute.grpc.pb.h"
 
 namespace gureum::controller {
@@ -31,6 +33,8 @@ struct ComputeCore {
   InstanceTypeCatalog& instance_types;
   HostDirectory& hosts;
   AgentRegistry& agents;
+  PlacementGroupService& placement_groups;
+  QuotaService& quotas;
 };
 
 class ComputeService final : public v1::Compute::Service {
@@ -74,6 +78,21 @@ class ComputeService final : public v1::Compute::Service {
                              v1::DeleteKeyPairResponse*) override;
   grpc::Status DescribeHosts(grpc::ServerContext*, const v1::DescribeHostsRequest*,
                              v1::DescribeHostsResponse*) override;
+  grpc::Status DisableHost(grpc::ServerContext*, const v1::DisableHostRequest*, v1::Host*) override;
+  grpc::Status EnableHost(grpc::ServerContext*, const v1::EnableHostRequest*, v1::Host*) override;
+  grpc::Status DescribeAvailabilityZones(grpc::ServerContext*,
+                                         const v1::DescribeAvailabilityZonesRequest*,
+                                         v1::DescribeAvailabilityZonesResponse*) override;
+  grpc::Status CreatePlacementGroup(grpc::ServerContext*, const v1::CreatePlacementGroupRequest*,
+                                    v1::PlacementGroup*) override;
+  grpc::Status DescribePlacementGroups(grpc::ServerContext*,
+                                       const v1::DescribePlacementGroupsRequest*,
+                                       v1::DescribePlacementGroupsResponse*) override;
+  grpc::Status DeletePlacementGroup(grpc::ServerContext*, const v1::DeletePlacementGroupRequest*,
+                                    v1::DeletePlacementGroupResponse*) override;
+  grpc::Status DescribeQuotas(grpc::ServerContext*, const v1::DescribeQuotasRequest*,
+                              v1::DescribeQuotasResponse*) override;
+  grpc::Status SetQuota(grpc::ServerContext*, const v1::SetQuotaRequest*, v1::Quota*) override;
   grpc::Status WatchEvents(grpc::ServerContext*, const v1::WatchEventsRequest*,
                            grpc::ServerWriter<v1::Event>*) override;
 

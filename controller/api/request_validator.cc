@@ -5,6 +5,7 @@
 
 #include "common/api_error.h"
 #include "common/id_generator.h"
+#include "controller/core/quota_policy.h"
 
 namespace gureum::controller {
 namespace {
@@ -79,6 +80,88 @@ absl::Status RequestValidator::KeyName(const std::string& name, const std::strin
   return absl::OkStatus();
 }
 
+absl::Status RequestValidator::Tags(const google::protobuf::RepeatedPtrField<v1::Tag>& tags) const {
+  if (tags.size() > limits_.max_tags) {
+    return InvalidParameter("Tags", "At most " + std::to_string(limits_.max_tags) +
+                                        " tags per resource (got " + std::to_string(tags.size()) +
+                                        ")");
+  }
+  std::set<std::string> keys;
+  for (const auto& tag : tags) {
+    if (tag.key().empty() || tag.key().size() > limits_.max_tag_key || !Printable(tag.key())) {
+      return InvalidParameter("Tags", "Tag keys must be 1 to 128 printable characters");
+    }
+    if (tag.key().rfind("gureum:", 0) == 0) {
+      return InvalidParameter("Tags", "Tag keys starting with 'gureum:' are reserved");
+    }
+    if (tag.value().size() > limits_.max_tag_value || !Printable(tag.value())) {
+      return InvalidParameter(
+          "Tags", "Tag values must be at most 256 printable characters (key '" + tag.key() + "')");
+    }
+    if (!keys.insert(tag.key()).second) {
+      return InvalidParameter("Tags", "Duplicate tag key '" + tag.key() + "'");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequestValidator::Name(const std::string& name, const std::string& field) const {
+  if (name.empty() || name.size() > 255 || !Printable(name)) {
+    return InvalidParameter(field, field + " must be 1 to 255 printable characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequestValidator::CreatePlacementGroup(
+    const v1::CreatePlacementGroupRequest& r) const {
+  if (auto s = Name(r.group_name(), "GroupName"); !s.ok()) return s;
+  if (r.strategy() == "partition") {
+    return InvalidParameter("Strategy",
+                            "Strategy 'partition' is not supported yet; use spread or cluster");
+  }
+  if (r.strategy() != "spread" && r.strategy() != "cluster") {
+    return InvalidParameter("Strategy",
+                            "Strategy must be spread or cluster (got '" + r.strategy() + "')");
+  }
+  return Tags(r.tags());
+}
+
+absl::Status RequestValidator::DeletePlacementGroup(
+    const v1::DeletePlacementGroupRequest& r) const {
+  if (r.group_name().empty() == r.group_id().empty()) {
+    return ApiError(absl::StatusCode::kInvalidArgument, errc::kInvalidParameterCombination,
+                    "GroupName", "Give exactly one of GroupName and GroupId");
+  }
+  if (!r.group_id().empty() && !IsWellFormedId("pg", r.group_id())) {
+    return InvalidParameter("GroupId", "Invalid id: '" + r.group_id() +
+                                           "' (expecting 'pg-' followed by 8 or 17 hex digits)");
+  }
+  if (!r.group_name().empty()) return Name(r.group_name(), "GroupName");
+  return absl::OkStatus();
+}
+
+absl::Status RequestValidator::SetQuota(const v1::SetQuotaRequest& r) const {
+  if (!QuotaPolicy::IsResource(r.resource())) {
+    return InvalidParameter(
+        "Resource", "Resource must be one of instances, vcpus, memory-mib, disk-gib (got '" +
+                        r.resource() + "')");
+  }
+  if (r.limit() < -1) {
+    return InvalidParameter("Limit", "Limit must be -1 (unlimited) or at least 0 (got " +
+                                         std::to_string(r.limit()) + ")");
+  }
+  if (!r.project_id().empty()) return Name(r.project_id(), "ProjectId");
+  return absl::OkStatus();
+}
+
+absl::Status RequestValidator::DisableHost(const v1::DisableHostRequest& r) const {
+  if (auto s = Name(r.host_id(), "HostId"); !s.ok()) return s;
+  if (r.reason().size() > 255 || !Printable(r.reason())) {
+    return InvalidParameter("Reason", "Reason must be at most 255 printable characters");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RequestValidator::RunInstances(v1::RunInstancesRequest& r) const {
   if (auto s = ImageId(r.image_id(), "ImageId"); !s.ok()) return s;
   if (r.instance_type().empty()) {
@@ -109,25 +192,13 @@ absl::Status RequestValidator::RunInstances(v1::RunInstancesRequest& r) const {
   if (!r.key_name().empty()) {
     if (auto s = KeyName(r.key_name(), "KeyName"); !s.ok()) return s;
   }
-  if (r.tags_size() > limits_.max_tags) {
-    return InvalidParameter("Tags", "At most " + std::to_string(limits_.max_tags) +
-                                        " tags per resource (got " + std::to_string(r.tags_size()) +
-                                        ")");
+  if (auto s = Tags(r.tags()); !s.ok()) return s;
+  if (!r.placement().group_name().empty()) {
+    if (auto s = Name(r.placement().group_name(), "Placement.GroupName"); !s.ok()) return s;
   }
-  std::set<std::string> keys;
-  for (const auto& tag : r.tags()) {
-    if (tag.key().empty() || tag.key().size() > limits_.max_tag_key || !Printable(tag.key())) {
-      return InvalidParameter("Tags", "Tag keys must be 1 to 128 printable characters");
-    }
-    if (tag.key().rfind("gureum:", 0) == 0) {
-      return InvalidParameter("Tags", "Tag keys starting with 'gureum:' are reserved");
-    }
-    if (tag.value().size() > limits_.max_tag_value || !Printable(tag.value())) {
-      return InvalidParameter(
-          "Tags", "Tag values must be at most 256 printable characters (key '" + tag.key() + "')");
-    }
-    if (!keys.insert(tag.key()).second) {
-      return InvalidParameter("Tags", "Duplicate tag key '" + tag.key() + "'");
+  if (!r.placement().availability_zone().empty()) {
+    if (auto s = Name(r.placement().availability_zone(), "Placement.AvailabilityZone"); !s.ok()) {
+      return s;
     }
   }
   return ClientToken(r.client_token());
@@ -137,7 +208,7 @@ absl::Status RequestValidator::DescribeInstances(const v1::DescribeInstancesRequ
   static const std::set<std::string> kNames = {
       "instance-id",    "instance-state-name", "instance-type", "image-id",
       "key-name",       "host-name",           "host-id",       "private-ip-address",
-      "reservation-id", "availability-zone",   "tag-key"};
+      "reservation-id", "availability-zone",   "tag-key",       "placement-group-name"};
   for (const std::string& id : r.instance_ids()) {
     if (auto s = InstanceId(id, "InstanceIds"); !s.ok()) return s;
   }
@@ -237,6 +308,12 @@ absl::Status RequestValidator::InstanceType(const v1::InstanceTypeInfo& t) const
   }
   if (t.root_disk_gib() < 1 || t.root_disk_gib() > 65536) {
     return InvalidParameter("RootDiskGib", "RootDiskGib must be between 1 and 65536");
+  }
+  if (!t.hypervisor().empty() && t.hypervisor() != "kvm" && t.hypervisor() != "qemu" &&
+      t.hypervisor() != "fake") {
+    return InvalidParameter(
+        "Hypervisor",
+        "Hypervisor must be empty (any), kvm, qemu or fake (got '" + t.hypervisor() + "')");
   }
   return absl::OkStatus();
 }

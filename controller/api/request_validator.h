@@ -34,6 +34,13 @@ class RequestValidator {
   absl::Status KeyName(const std::string& name, const std::string& field) const;
   absl::Status InstanceType(const v1::InstanceTypeInfo& type) const;
   absl::Status ClientToken(const std::string& token) const;
+  absl::Status Tags(const google::protobuf::RepeatedPtrField<v1::Tag>& tags) const;
+  // 1 to 255 printable characters.
+  absl::Status Name(const std::string& name, const std::string& field) const;
+  absl::Status CreatePlacementGroup(const v1::CreatePlacementGroupRequest& request) const;
+  absl::Status DeletePlacementGroup(const v1::DeletePlacementGroupRequest& request) const;
+  absl::Status SetQuota(const v1::SetQuotaRequest& request) const;
+  absl::Status DisableHost(const v1::DisableHostRequest& request) const;
 
   const ApiLimits& limits() const { return limits_; }
 

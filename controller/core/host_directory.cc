@@ -1,5 +1,8 @@
 #include "controller/core/host_directory.h"
 
+#include <algorithm>
+#include <map>
+
 #include "common/api_error.h"
 #include "controller/core/instance_view.h"
 
@@ -26,6 +29,7 @@ absl::StatusOr<HostRecord> HostDirectory::Register(const agent::v1::Register& re
     host.registered_at = now;
     host.last_heartbeat = now;
     HostRecord stored = repos.hosts.Upsert(host);
+    image_index_.Update(stored.host_id, {reg.cached_blobs().begin(), reg.cached_blobs().end()});
     RecordEvent(repos, changes, ctx, now, "host", stored.host_id,
                 existing ? "host.reconnected" : "host.registered",
                 "host " + stored.name + " (" + std::to_string(stored.vcpus) + " vCPU, " +
@@ -35,7 +39,9 @@ absl::StatusOr<HostRecord> HostDirectory::Register(const agent::v1::Register& re
   });
 }
 
-absl::Status HostDirectory::Heartbeat(const std::string& host_id) {
+absl::Status HostDirectory::Heartbeat(const std::string& host_id,
+                                      const agent::v1::Heartbeat& heartbeat) {
+  image_index_.Update(host_id, {heartbeat.cached_blobs().begin(), heartbeat.cached_blobs().end()});
   const int64_t now = core_.clock.NowMillis();
   return core_.store.Write([&](Repositories& repos) {
     repos.hosts.TouchHeartbeat(host_id, now);
@@ -63,8 +69,23 @@ absl::Status HostDirectory::SetState(const std::string& host_id, const std::stri
   });
 }
 
+namespace {
+
+std::optional<HostRecord> FindHost(Repositories& repos, const std::string& id_or_name) {
+  auto host = repos.hosts.Get(id_or_name);
+  if (!host) host = repos.hosts.GetByName(id_or_name);
+  return host;
+}
+
+absl::Status UnknownHost(const std::string& field, const std::string& host) {
+  return NotFoundError(errc::kInvalidHostIdNotFound, field,
+                       "The host '" + host + "' does not exist");
+}
+
+}  // namespace
+
 absl::StatusOr<v1::DescribeHostsResponse> HostDirectory::Describe(
-    const RequestContext& ctx, const std::vector<std::string>& host_ids) {
+    const RequestContext& /*ctx*/, const std::vector<std::string>& host_ids) {
   return core_.store.Read([&](Repositories& repos) -> absl::StatusOr<v1::DescribeHostsResponse> {
     auto allocations = repos.instances.AllocationByHost();
     v1::DescribeHostsResponse response;
@@ -73,20 +94,82 @@ absl::StatusOr<v1::DescribeHostsResponse> HostDirectory::Describe(
       hosts = repos.hosts.List();
     } else {
       for (const std::string& id : host_ids) {
-        auto host = repos.hosts.Get(id);
-        if (!host) host = repos.hosts.GetByName(id);
-        if (!host) {
-          return NotFoundError(errc::kInvalidHostIdNotFound, "HostIds",
-                               "The host '" + id + "' does not exist");
-        }
+        auto host = FindHost(repos, id);
+        if (!host) return UnknownHost("HostIds", id);
         hosts.push_back(*host);
       }
     }
     for (const HostRecord& host : hosts) {
-      *response.add_hosts() = ToApiHost(host, allocations[host.host_id]);
+      *response.add_hosts() =
+          ToApiHost(host, allocations[host.host_id], ratios_, image_index_.Count(host.host_id));
     }
     return response;
   });
+}
+
+absl::StatusOr<v1::Host> HostDirectory::SetEnabled(const RequestContext& ctx,
+                                                   const std::string& host_ref, bool enabled,
+                                                   const std::string& reason) {
+  const int64_t now = core_.clock.NowMillis();
+  return Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::StatusOr<v1::Host> {
+    auto host = FindHost(repos, host_ref);
+    if (!host) return UnknownHost("HostId", host_ref);
+    if (host->enabled != enabled || (!enabled && host->disabled_reason != reason)) {
+      repos.hosts.SetEnabled(host->host_id, enabled, reason);
+      RecordEvent(repos, changes, ctx, now, "host", host->host_id,
+                  enabled ? "host.enabled" : "host.disabled",
+                  "host " + host->name +
+                      (enabled ? " enabled: takes new instances"
+                               : " disabled: no new instances" +
+                                     (reason.empty() ? std::string() : " (" + reason + ")")),
+                  host->enabled ? "enabled" : "disabled", enabled ? "enabled" : "disabled");
+      host = repos.hosts.Get(host->host_id);
+    }
+    return ToApiHost(*host, repos.instances.AllocationByHost()[host->host_id], ratios_,
+                     image_index_.Count(host->host_id));
+  });
+}
+
+absl::StatusOr<v1::DescribeAvailabilityZonesResponse> HostDirectory::DescribeZones(
+    const RequestContext& /*ctx*/, const std::vector<std::string>& zone_names) {
+  return core_.store.Read(
+      [&](Repositories& repos) -> absl::StatusOr<v1::DescribeAvailabilityZonesResponse> {
+        auto allocations = repos.instances.AllocationByHost();
+        std::map<std::string, v1::AvailabilityZone> zones;
+        for (const HostRecord& host : repos.hosts.List()) {
+          v1::AvailabilityZone& zone = zones[host.availability_zone];
+          zone.set_zone_name(host.availability_zone);
+          zone.set_host_count(zone.host_count() + 1);
+          const HostAllocation& a = allocations[host.host_id];
+          zone.set_allocated_vcpus(zone.allocated_vcpus() + a.vcpus);
+          zone.set_allocated_memory_mib(zone.allocated_memory_mib() + a.memory_mib);
+          zone.set_allocated_disk_gib(zone.allocated_disk_gib() + a.disk_gib);
+          zone.set_instance_count(zone.instance_count() + a.instance_count);
+          if (host.state != "up" || !host.enabled) continue;
+          zone.set_hosts_available(zone.hosts_available() + 1);
+          zone.set_vcpu_capacity(zone.vcpu_capacity() + host.vcpus * ratios_.cpu);
+          zone.set_memory_capacity_mib(zone.memory_capacity_mib() +
+                                       static_cast<double>(host.memory_mib) * ratios_.ram);
+          zone.set_disk_capacity_gib(zone.disk_capacity_gib() +
+                                     static_cast<double>(host.disk_gib) * ratios_.disk);
+        }
+        v1::DescribeAvailabilityZonesResponse response;
+        for (const std::string& name : zone_names) {
+          if (!zones.contains(name)) {
+            return InvalidParameter("ZoneNames", "The availability zone '" + name +
+                                                     "' does not exist (no host is in it)");
+          }
+        }
+        for (auto& [name, zone] : zones) {
+          if (!zone_names.empty() &&
+              std::find(zone_names.begin(), zone_names.end(), name) == zone_names.end()) {
+            continue;
+          }
+          zone.set_state(zone.hosts_available() > 0 ? "available" : "unavailable");
+          *response.add_availability_zones() = std::move(zone);
+        }
+        return response;
+      });
 }
 
 }  // namespace gureum::controller

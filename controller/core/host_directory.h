@@ -1,6 +1,7 @@
 // HostDirectory: hosts as their agents register them, their liveness
-// (up while an agent session is connected and heartbeating) and the admin's
-// view with capacity and allocation. Thread-safe.
+// (up while an agent session is connected and heartbeating), maintenance
+// (disable/enable), and the admin's view of hosts and availability zones with
+// capacity (after overcommit) and allocation. Thread-safe.
 #pragma once
 
 #include <string>
@@ -9,6 +10,8 @@
 #include <absl/status/statusor.h>
 
 #include "controller/core/core_context.h"
+#include "controller/core/host_image_index.h"
+#include "controller/scheduler/overcommit_ratios.h"
 #include "gureum/agent/v1/agent.pb.h"
 #include "gureum/v1/compute.pb.h"
 
@@ -16,19 +19,28 @@ namespace gureum::controller {
 
 class HostDirectory {
  public:
-  explicit HostDirectory(CoreContext& core) : core_(core) {}
+  HostDirectory(CoreContext& core, HostImageIndex& image_index, OvercommitRatios ratios = {})
+      : core_(core), image_index_(image_index), ratios_(ratios) {}
 
   // Records (or refreshes) the host and marks it up. Returns its row.
   absl::StatusOr<HostRecord> Register(const agent::v1::Register& registration);
-  absl::Status Heartbeat(const std::string& host_id);
+  absl::Status Heartbeat(const std::string& host_id, const agent::v1::Heartbeat& heartbeat);
   absl::Status MarkDown(const std::string& host_id, const std::string& why);
   absl::StatusOr<v1::DescribeHostsResponse> Describe(const RequestContext& ctx,
                                                      const std::vector<std::string>& host_ids);
+  // Admin: a disabled host keeps its instances but gets no new placements.
+  // `host` is a host id or name. Idempotent.
+  absl::StatusOr<v1::Host> SetEnabled(const RequestContext& ctx, const std::string& host,
+                                      bool enabled, const std::string& reason);
+  absl::StatusOr<v1::DescribeAvailabilityZonesResponse> DescribeZones(
+      const RequestContext& ctx, const std::vector<std::string>& zone_names);
 
  private:
   absl::Status SetState(const std::string& host_id, const std::string& state,
                         const std::string& why);
   CoreContext& core_;
+  HostImageIndex& image_index_;
+  OvercommitRatios ratios_;
 };
 
 }  // namespace gureum::controller

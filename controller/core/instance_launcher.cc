@@ -68,16 +68,50 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
         const int64_t disk_gib = std::max<int64_t>(
             type->root_disk_gib, (image->virtual_size_bytes + (1LL << 30) - 1) >> 30);
 
-        std::vector<HostState> hosts;
-        auto allocations = repos.instances.AllocationByHost();
-        for (HostRecord& host : repos.hosts.List()) {
-          HostAllocation allocation = allocations[host.host_id];
-          hosts.push_back(HostState{std::move(host), allocation});
+        std::optional<PlacementGroupRecord> group;
+        if (const std::string& name = request.placement().group_name(); !name.empty()) {
+          group = repos.placement_groups.GetByName(ctx.project_id, name);
+          if (!group) {
+            return NotFoundError(errc::kInvalidPlacementGroupUnknown, "Placement.GroupName",
+                                 "The placement group '" + name + "' is unknown");
+          }
         }
-        PlacementRequest placement{type->vcpus, type->memory_mib, disk_gib,
-                                   request.placement().availability_zone()};
+        const std::string& zone = request.placement().availability_zone();
+        std::vector<HostState> hosts;
+        bool zone_known = zone.empty();
+        {
+          auto allocations = repos.instances.AllocationByHost();
+          std::map<std::string, int> members;
+          if (group) members = repos.instances.GroupMembersByHost(group->group_id);
+          for (HostRecord& host : repos.hosts.List()) {
+            zone_known = zone_known || host.availability_zone == zone;
+            HostState state{std::move(host), {}, 0, false};
+            state.allocation = allocations[state.host.host_id];
+            state.group_members = members[state.host.host_id];
+            state.image_cached = image_index_.Has(state.host.host_id, image->sha256);
+            hosts.push_back(std::move(state));
+          }
+        }
+        if (!zone_known) {
+          return InvalidParameter("Placement.AvailabilityZone",
+                                  "Invalid availability zone: [" + zone +
+                                      "] (no host is in it; see describe-availability-zones)");
+        }
+        PlacementRequest placement{type->vcpus,
+                                   type->memory_mib,
+                                   disk_gib,
+                                   zone,
+                                   type->hypervisor,
+                                   group ? group->group_name : "",
+                                   group ? group->strategy : ""};
         int min_count = request.min_count();
         int max_count = request.max_count();
+        // Quotas bound a launch first (EC2 checks limits before capacity).
+        auto headroom = quotas_.Headroom(
+            repos, ctx.project_id, ResourceAmounts{1, type->vcpus, type->memory_mib, disk_gib},
+            min_count, max_count);
+        if (!headroom.ok()) return headroom.status();
+        max_count = *headroom;
         // Addresses bound a launch as capacity does: as many as fit between min and max.
         const int64_t free_ips = ips_.FreeCount(repos);
         if (free_ips < min_count) {
@@ -122,6 +156,10 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
           if (!ip.ok()) return ip.status();
           r.private_ip = *ip;
           r.client_token = request.client_token();
+          if (group) {
+            r.placement_group_id = group->group_id;
+            r.placement_group_name = group->group_name;
+          }
           r.launched_at = now;
           r.state_changed_at = now;
           for (const auto& tag : request.tags()) r.tags.emplace_back(tag.key(), tag.value());

@@ -1,13 +1,16 @@
 // InstanceLauncher: RunInstances. The client-token lookup, the checks of
-// image, type and key, placement and the capacity claim, and the insert of the
-// instances with their events all happen in one transaction (atomic
-// admission: no check-then-act). Thread-safe.
+// image, type, key, zone and placement group, the quota check, placement and
+// the capacity claim, and the insert of the instances with their events all
+// happen in one transaction (atomic admission: no check-then-act; usage
+// tables move with the insert by trigger). Thread-safe.
 #pragma once
 
 #include <absl/status/statusor.h>
 
 #include "controller/core/core_context.h"
+#include "controller/core/host_image_index.h"
 #include "controller/core/ip_allocator.h"
+#include "controller/core/quota_policy.h"
 #include "controller/scheduler/scheduler.h"
 #include "gureum/v1/compute.pb.h"
 
@@ -15,8 +18,9 @@ namespace gureum::controller {
 
 class InstanceLauncher {
  public:
-  InstanceLauncher(CoreContext& core, const Scheduler& scheduler, const IpAllocator& ips)
-      : core_(core), scheduler_(scheduler), ips_(ips) {}
+  InstanceLauncher(CoreContext& core, const Scheduler& scheduler, const IpAllocator& ips,
+                   const QuotaPolicy& quotas, const HostImageIndex& image_index)
+      : core_(core), scheduler_(scheduler), ips_(ips), quotas_(quotas), image_index_(image_index) {}
 
   // `request` has passed the API's field validation.
   absl::StatusOr<v1::RunInstancesResponse> Run(const RequestContext& ctx,
@@ -28,6 +32,8 @@ class InstanceLauncher {
   CoreContext& core_;
   const Scheduler& scheduler_;
   const IpAllocator& ips_;
+  const QuotaPolicy& quotas_;
+  const HostImageIndex& image_index_;
 };
 
 }  // namespace gureum::controller

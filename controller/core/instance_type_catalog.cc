@@ -44,7 +44,7 @@ absl::StatusOr<v1::InstanceTypeInfo> InstanceTypeCatalog::Create(const RequestCo
                           "The instance type '" + type.instance_type() + "' already exists");
         }
         InstanceTypeRecord record{type.instance_type(), type.vcpus(), type.memory_mib(),
-                                  type.root_disk_gib()};
+                                  type.root_disk_gib(), type.hypervisor()};
         repos.instance_types.Insert(record, now);
         RecordEvent(repos, changes, ctx, now, "instance-type", record.name, "instance-type.created",
                     "instance type " + record.name + " created");

@@ -29,6 +29,7 @@ v1::Instance ToApiInstance(const InstanceRecord& r) {
   SetTimestamp(out.mutable_state_transition_time(), r.state_changed_at);
   out.mutable_placement()->set_availability_zone(r.availability_zone);
   out.mutable_placement()->set_host_id(r.host_id);
+  out.mutable_placement()->set_group_name(r.placement_group_name);
   out.set_host_name(r.host_name);
   out.set_private_ip_address(r.private_ip);
   out.set_mac_address(r.mac_address);
@@ -97,10 +98,29 @@ v1::InstanceTypeInfo ToApiInstanceType(const InstanceTypeRecord& r) {
   out.set_vcpus(r.vcpus);
   out.set_memory_mib(r.memory_mib);
   out.set_root_disk_gib(r.root_disk_gib);
+  out.set_hypervisor(r.hypervisor);
   return out;
 }
 
-v1::Host ToApiHost(const HostRecord& r, const HostAllocation& a) {
+v1::PlacementGroup ToApiPlacementGroup(const PlacementGroupRecord& r, int instance_count) {
+  v1::PlacementGroup out;
+  out.set_group_id(r.group_id);
+  out.set_group_name(r.group_name);
+  out.set_strategy(r.strategy);
+  out.set_state("available");
+  out.set_owner_id(r.project_id);
+  SetTimestamp(out.mutable_create_time(), r.created_at);
+  out.set_instance_count(instance_count);
+  for (const auto& [key, value] : r.tags) {
+    auto* tag = out.add_tags();
+    tag->set_key(key);
+    tag->set_value(value);
+  }
+  return out;
+}
+
+v1::Host ToApiHost(const HostRecord& r, const HostAllocation& a, const OvercommitRatios& ratios,
+                   int cached_image_count) {
   v1::Host out;
   out.set_host_id(r.host_id);
   out.set_name(r.name);
@@ -118,6 +138,12 @@ v1::Host ToApiHost(const HostRecord& r, const HostAllocation& a) {
   SetTimestamp(out.mutable_last_heartbeat(), r.last_heartbeat);
   out.set_availability_zone(r.availability_zone);
   out.set_agent_version(r.agent_version);
+  out.set_disabled_reason(r.disabled_reason);
+  out.set_vcpu_capacity(r.vcpus * ratios.cpu);
+  out.set_memory_capacity_mib(static_cast<double>(r.memory_mib) * ratios.ram);
+  out.set_disk_capacity_gib(static_cast<double>(r.disk_gib) * ratios.disk);
+  out.set_building_count(a.building);
+  out.set_cached_image_count(cached_image_count);
   return out;
 }
 

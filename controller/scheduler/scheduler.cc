@@ -2,27 +2,76 @@
 
 #include <algorithm>
 #include <limits>
+#include <sstream>
 
 #include "common/api_error.h"
 #include "controller/scheduler/filters/availability_zone_filter.h"
 #include "controller/scheduler/filters/capacity_filter.h"
 #include "controller/scheduler/filters/host_up_filter.h"
+#include "controller/scheduler/filters/hypervisor_filter.h"
+#include "controller/scheduler/filters/placement_group_filter.h"
+#include "controller/scheduler/weighers/building_weigher.h"
+#include "controller/scheduler/weighers/cluster_affinity_weigher.h"
 #include "controller/scheduler/weighers/free_memory_weigher.h"
+#include "controller/scheduler/weighers/image_cached_weigher.h"
 
 namespace gureum::controller {
 
-Scheduler::Scheduler(std::vector<std::unique_ptr<HostFilter>> filters,
-                     std::vector<std::unique_ptr<HostWeigher>> weighers)
-    : filters_(std::move(filters)), weighers_(std::move(weighers)) {}
+namespace {
 
-std::unique_ptr<Scheduler> Scheduler::Default() {
+void Claim(HostState& host, const PlacementRequest& request, int sign) {
+  host.allocation.vcpus += sign * request.vcpus;
+  host.allocation.memory_mib += sign * request.memory_mib;
+  host.allocation.disk_gib += sign * request.disk_gib;
+  host.allocation.instance_count += sign;
+  host.allocation.building += sign;  // a new instance starts as pending
+  if (!request.group_name.empty()) host.group_members += sign;
+}
+
+}  // namespace
+
+Scheduler::Scheduler(std::vector<std::unique_ptr<HostFilter>> filters,
+                     std::vector<std::unique_ptr<HostWeigher>> weighers, OvercommitRatios ratios)
+    : filters_(std::move(filters)), weighers_(std::move(weighers)), ratios_(ratios) {}
+
+absl::StatusOr<std::unique_ptr<Scheduler>> Scheduler::Create(const SchedulerConfig& config) {
+  const OvercommitRatios& r = config.ratios;
+  if (!(r.cpu > 0) || !(r.ram > 0) || !(r.disk > 0)) {
+    return absl::InvalidArgumentError("overcommit ratios must be positive");
+  }
+  std::map<std::string, double> multipliers = {
+      {"free-memory", 1.0}, {"image-cached", 1.0}, {"building", 1.0}, {"cluster-affinity", 10.0}};
+  for (const auto& [name, value] : config.multipliers) {
+    if (!multipliers.contains(name)) {
+      return absl::InvalidArgumentError("unknown weigher '" + name +
+                                        "' (known: free-memory, image-cached, building, "
+                                        "cluster-affinity)");
+    }
+    multipliers[name] = value;
+  }
   std::vector<std::unique_ptr<HostFilter>> filters;
   filters.push_back(std::make_unique<HostUpFilter>());
   filters.push_back(std::make_unique<AvailabilityZoneFilter>());
-  filters.push_back(std::make_unique<CapacityFilter>());
+  filters.push_back(std::make_unique<HypervisorFilter>());
+  filters.push_back(std::make_unique<PlacementGroupFilter>());
+  filters.push_back(std::make_unique<CapacityFilter>(r));
   std::vector<std::unique_ptr<HostWeigher>> weighers;
-  weighers.push_back(std::make_unique<FreeMemoryWeigher>(1.0));
-  return std::make_unique<Scheduler>(std::move(filters), std::move(weighers));
+  weighers.push_back(std::make_unique<FreeMemoryWeigher>(multipliers["free-memory"]));
+  weighers.push_back(std::make_unique<ImageCachedWeigher>(multipliers["image-cached"]));
+  weighers.push_back(std::make_unique<BuildingWeigher>(multipliers["building"]));
+  weighers.push_back(std::make_unique<ClusterAffinityWeigher>(multipliers["cluster-affinity"]));
+  return std::make_unique<Scheduler>(std::move(filters), std::move(weighers), r);
+}
+
+std::unique_ptr<Scheduler> Scheduler::Default() { return *Create(SchedulerConfig{}); }
+
+std::string Scheduler::Describe() const {
+  std::ostringstream text;
+  for (const auto& weigher : weighers_) {
+    if (weigher != weighers_.front()) text << ", ";
+    text << weigher->Name() << "=" << weigher->multiplier();
+  }
+  return text.str();
 }
 
 absl::StatusOr<std::vector<std::string>> Scheduler::Place(std::vector<HostState>& hosts,
@@ -63,10 +112,7 @@ absl::StatusOr<std::vector<std::string>> Scheduler::Place(std::vector<HostState>
       }
     }
     HostState& chosen = *candidates[best];
-    chosen.allocation.vcpus += request.vcpus;
-    chosen.allocation.memory_mib += request.memory_mib;
-    chosen.allocation.disk_gib += request.disk_gib;
-    chosen.allocation.instance_count += 1;
+    Claim(chosen, request, +1);
     placed.push_back(chosen.host.host_id);
   }
   if (static_cast<int>(placed.size()) < min_count) {
@@ -74,11 +120,7 @@ absl::StatusOr<std::vector<std::string>> Scheduler::Place(std::vector<HostState>
     // Undo the claims made in the view: the caller must not see partial state.
     for (const std::string& host_id : placed) {
       for (HostState& host : hosts) {
-        if (host.host.host_id != host_id) continue;
-        host.allocation.vcpus -= request.vcpus;
-        host.allocation.memory_mib -= request.memory_mib;
-        host.allocation.disk_gib -= request.disk_gib;
-        host.allocation.instance_count -= 1;
+        if (host.host.host_id == host_id) Claim(host, request, -1);
       }
     }
     return ApiError(absl::StatusCode::kResourceExhausted, errc::kInsufficientInstanceCapacity,

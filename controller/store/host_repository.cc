@@ -5,7 +5,8 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT host_id, name, state, enabled, hypervisor_type, virt_type, vcpus, memory_mib, "
-    "disk_gib, availability_zone, agent_version, registered_at, last_heartbeat FROM hosts";
+    "disk_gib, availability_zone, agent_version, registered_at, last_heartbeat, disabled_reason "
+    "FROM hosts";
 
 HostRecord ReadRow(const Statement& s) {
   HostRecord r;
@@ -22,6 +23,7 @@ HostRecord ReadRow(const Statement& s) {
   r.agent_version = s.Text(10);
   r.registered_at = s.Int(11);
   r.last_heartbeat = s.Int(12);
+  r.disabled_reason = s.Text(13);
   return r;
 }
 
@@ -77,10 +79,12 @@ void HostRepository::SetState(const std::string& host_id, const std::string& sta
   db_.Prepare("UPDATE hosts SET state = ? WHERE host_id = ?").Bind(1, state).Bind(2, host_id).Run();
 }
 
-void HostRepository::SetEnabled(const std::string& host_id, bool enabled) {
-  db_.Prepare("UPDATE hosts SET enabled = ? WHERE host_id = ?")
+void HostRepository::SetEnabled(const std::string& host_id, bool enabled,
+                                const std::string& disabled_reason) {
+  db_.Prepare("UPDATE hosts SET enabled = ?, disabled_reason = ? WHERE host_id = ?")
       .Bind(1, enabled ? 1 : 0)
-      .Bind(2, host_id)
+      .Bind(2, enabled ? std::string() : disabled_reason)
+      .Bind(3, host_id)
       .Run();
 }
 

@@ -22,7 +22,8 @@ class HostRepository {
   std::optional<HostRecord> GetByName(const std::string& name);
   std::vector<HostRecord> List();
   void SetState(const std::string& host_id, const std::string& state);
-  void SetEnabled(const std::string& host_id, bool enabled);
+  // Enabling clears the reason.
+  void SetEnabled(const std::string& host_id, bool enabled, const std::string& disabled_reason);
   void TouchHeartbeat(const std::string& host_id, int64_t at);
 
  private:

@@ -9,7 +9,7 @@ constexpr const char* kColumns =
     "i.user_data, i.host_id, h.name, i.availability_zone, i.state, i.state_reason_code, "
     "i.state_reason_message, i.desired_state, i.force_stop, i.reboot_token, i.mac_address, "
     "i.private_ip, i.network, i.client_token, i.launched_at, i.state_changed_at, "
-    "i.terminated_at, h.state";
+    "i.terminated_at, h.state, i.placement_group_id, i.placement_group_name";
 
 InstanceRecord ReadRow(const Statement& s) {
   InstanceRecord r;
@@ -43,6 +43,8 @@ InstanceRecord ReadRow(const Statement& s) {
   r.state_changed_at = s.Int(27);
   if (!s.IsNull(28)) r.terminated_at = s.Int(28);
   r.host_state = s.Text(29);
+  r.placement_group_id = s.Text(30);
+  r.placement_group_name = s.Text(31);
   return r;
 }
 
@@ -61,6 +63,7 @@ std::string FilterCondition(const std::string& name, size_t values) {
   if (name == "private-ip-address") return in("i.private_ip");
   if (name == "reservation-id") return in("i.reservation_id");
   if (name == "availability-zone") return in("i.availability_zone");
+  if (name == "placement-group-name") return in("i.placement_group_name");
   if (name == "tag-key") {
     return "EXISTS (SELECT 1 FROM instance_tags t WHERE t.instance_id = i.instance_id AND " +
            in("t.key") + ")";
@@ -81,7 +84,8 @@ void InstanceRepository::Insert(const InstanceRecord& r) {
       "instance_type, vcpus, memory_mib, root_disk_gib, key_name, public_key, user_data, host_id, "
       "availability_zone, state, state_reason_code, state_reason_message, desired_state, "
       "force_stop, reboot_token, mac_address, private_ip, network, client_token, launched_at, "
-      "state_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "state_changed_at, placement_group_id, placement_group_name) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.Bind(1, r.instance_id)
       .Bind(2, r.project_id)
       .Bind(3, r.reservation_id)
@@ -111,7 +115,9 @@ void InstanceRepository::Insert(const InstanceRecord& r) {
   s.Bind(23, r.network)
       .Bind(24, r.client_token)
       .Bind(25, r.launched_at)
-      .Bind(26, r.state_changed_at);
+      .Bind(26, r.state_changed_at)
+      .Bind(27, r.placement_group_id)
+      .Bind(28, r.placement_group_name);
   s.Run();
   for (const auto& [key, value] : r.tags) {
     db_.Prepare("INSERT INTO instance_tags (instance_id, key, value) VALUES (?,?,?)")
@@ -232,15 +238,35 @@ int InstanceRepository::CountActiveOfType(const std::string& instance_type) {
 }
 
 std::map<std::string, HostAllocation> InstanceRepository::AllocationByHost() {
+  // host_usage is kept exact by triggers (migration 2).
   Statement s = db_.Prepare(
-      "SELECT host_id, SUM(vcpus), SUM(memory_mib), SUM(root_disk_gib), COUNT(*) "
-      "FROM instances WHERE state != 'terminated' GROUP BY host_id");
+      "SELECT host_id, vcpus, memory_mib, disk_gib, instances, building FROM host_usage "
+      "WHERE instances > 0");
   std::map<std::string, HostAllocation> out;
   while (s.Step()) {
-    out[s.Text(0)] =
-        HostAllocation{static_cast<int>(s.Int(1)), s.Int(2), s.Int(3), static_cast<int>(s.Int(4))};
+    out[s.Text(0)] = HostAllocation{static_cast<int>(s.Int(1)), s.Int(2), s.Int(3),
+                                    static_cast<int>(s.Int(4)), static_cast<int>(s.Int(5))};
   }
   return out;
+}
+
+std::map<std::string, int> InstanceRepository::GroupMembersByHost(const std::string& group_id) {
+  Statement s = db_.Prepare(
+      "SELECT host_id, COUNT(*) FROM instances WHERE placement_group_id = ? "
+      "AND state != 'terminated' GROUP BY host_id");
+  s.Bind(1, group_id);
+  std::map<std::string, int> out;
+  while (s.Step()) out[s.Text(0)] = static_cast<int>(s.Int(1));
+  return out;
+}
+
+ResourceAmounts InstanceRepository::RecountProjectUsage(const std::string& project_id) {
+  Statement s = db_.Prepare(
+      "SELECT COUNT(*), COALESCE(SUM(vcpus), 0), COALESCE(SUM(memory_mib), 0), "
+      "COALESCE(SUM(root_disk_gib), 0) FROM instances WHERE project_id = ? "
+      "AND state != 'terminated'");
+  s.Bind(1, project_id).Step();
+  return ResourceAmounts{s.Int(0), s.Int(1), s.Int(2), s.Int(3)};
 }
 
 bool InstanceRepository::MacInUse(const std::string& mac) {

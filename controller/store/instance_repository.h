@@ -43,7 +43,12 @@ class InstanceRepository {
   int PurgeTerminatedBefore(int64_t cutoff);
   int CountActiveUsingImage(const std::string& image_id);
   int CountActiveOfType(const std::string& instance_type);
+  // What non-terminated instances hold per host (hosts holding none are absent).
   std::map<std::string, HostAllocation> AllocationByHost();
+  // Non-terminated instances of a placement group per host.
+  std::map<std::string, int> GroupMembersByHost(const std::string& group_id);
+  // Usage counted from the instances table (what the usage table must equal).
+  ResourceAmounts RecountProjectUsage(const std::string& project_id);
   bool MacInUse(const std::string& mac);
   std::vector<std::string> PrivateIpsInUse(const std::string& network);
 

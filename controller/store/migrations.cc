@@ -133,6 +133,114 @@ CREATE TABLE events (
 );
 CREATE INDEX events_resource ON events(resource_id, seq);
 )sql"},
+      {2, "placement groups, quotas, usage kept by triggers, host maintenance", R"sql(
+ALTER TABLE instance_types ADD COLUMN hypervisor TEXT NOT NULL DEFAULT '';
+ALTER TABLE hosts ADD COLUMN disabled_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE instances ADD COLUMN placement_group_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE instances ADD COLUMN placement_group_name TEXT NOT NULL DEFAULT '';
+CREATE INDEX instances_placement_group ON instances(placement_group_id, host_id)
+  WHERE placement_group_id != '';
+
+CREATE TABLE placement_groups (
+  group_id   TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  group_name TEXT NOT NULL,
+  strategy   TEXT NOT NULL CHECK (strategy IN ('spread', 'cluster')),
+  created_at INTEGER NOT NULL,
+  UNIQUE (project_id, group_name)
+);
+
+CREATE TABLE placement_group_tags (
+  group_id TEXT NOT NULL REFERENCES placement_groups(group_id) ON DELETE CASCADE,
+  key      TEXT NOT NULL,
+  value    TEXT NOT NULL,
+  PRIMARY KEY (group_id, key)
+);
+
+-- Limits set by an admin; a resource without a row has the built-in default.
+CREATE TABLE quotas (
+  project_id TEXT NOT NULL,
+  resource   TEXT NOT NULL CHECK (resource IN ('instances', 'vcpus', 'memory-mib', 'disk-gib')),
+  hard_limit INTEGER NOT NULL CHECK (hard_limit >= -1),
+  PRIMARY KEY (project_id, resource)
+);
+
+-- What non-terminated instances hold, per project and per host. Kept exact by
+-- the triggers below in the same transaction as every insert, state change
+-- and purge of an instance, whatever code path makes it.
+CREATE TABLE project_usage (
+  project_id TEXT PRIMARY KEY,
+  instances  INTEGER NOT NULL DEFAULT 0,
+  vcpus      INTEGER NOT NULL DEFAULT 0,
+  memory_mib INTEGER NOT NULL DEFAULT 0,
+  disk_gib   INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE host_usage (
+  host_id    TEXT PRIMARY KEY,
+  instances  INTEGER NOT NULL DEFAULT 0,
+  vcpus      INTEGER NOT NULL DEFAULT 0,
+  memory_mib INTEGER NOT NULL DEFAULT 0,
+  disk_gib   INTEGER NOT NULL DEFAULT 0,
+  building   INTEGER NOT NULL DEFAULT 0  -- instances in state pending
+);
+
+INSERT INTO project_usage (project_id, instances, vcpus, memory_mib, disk_gib)
+  SELECT project_id, COUNT(*), SUM(vcpus), SUM(memory_mib), SUM(root_disk_gib)
+  FROM instances WHERE state != 'terminated' GROUP BY project_id;
+INSERT INTO host_usage (host_id, instances, vcpus, memory_mib, disk_gib, building)
+  SELECT host_id, COUNT(*), SUM(vcpus), SUM(memory_mib), SUM(root_disk_gib),
+         SUM(state = 'pending')
+  FROM instances WHERE state != 'terminated' GROUP BY host_id;
+
+CREATE TRIGGER instances_usage_insert AFTER INSERT ON instances
+WHEN NEW.state != 'terminated'
+BEGIN
+  INSERT INTO project_usage (project_id, instances, vcpus, memory_mib, disk_gib)
+    VALUES (NEW.project_id, 1, NEW.vcpus, NEW.memory_mib, NEW.root_disk_gib)
+    ON CONFLICT (project_id) DO UPDATE SET
+      instances = instances + 1, vcpus = vcpus + excluded.vcpus,
+      memory_mib = memory_mib + excluded.memory_mib, disk_gib = disk_gib + excluded.disk_gib;
+  INSERT INTO host_usage (host_id, instances, vcpus, memory_mib, disk_gib, building)
+    VALUES (NEW.host_id, 1, NEW.vcpus, NEW.memory_mib, NEW.root_disk_gib, NEW.state = 'pending')
+    ON CONFLICT (host_id) DO UPDATE SET
+      instances = instances + 1, vcpus = vcpus + excluded.vcpus,
+      memory_mib = memory_mib + excluded.memory_mib, disk_gib = disk_gib + excluded.disk_gib,
+      building = building + excluded.building;
+END;
+
+CREATE TRIGGER instances_usage_terminated AFTER UPDATE OF state ON instances
+WHEN OLD.state != 'terminated' AND NEW.state = 'terminated'
+BEGIN
+  UPDATE project_usage SET instances = instances - 1, vcpus = vcpus - OLD.vcpus,
+    memory_mib = memory_mib - OLD.memory_mib, disk_gib = disk_gib - OLD.root_disk_gib
+    WHERE project_id = OLD.project_id;
+  UPDATE host_usage SET instances = instances - 1, vcpus = vcpus - OLD.vcpus,
+    memory_mib = memory_mib - OLD.memory_mib, disk_gib = disk_gib - OLD.root_disk_gib,
+    building = building - (OLD.state = 'pending')
+    WHERE host_id = OLD.host_id;
+END;
+
+CREATE TRIGGER instances_usage_building AFTER UPDATE OF state ON instances
+WHEN NEW.state != 'terminated' AND OLD.state != 'terminated'
+     AND (OLD.state = 'pending') != (NEW.state = 'pending')
+BEGIN
+  UPDATE host_usage SET building = building + (NEW.state = 'pending') - (OLD.state = 'pending')
+    WHERE host_id = NEW.host_id;
+END;
+
+CREATE TRIGGER instances_usage_delete AFTER DELETE ON instances
+WHEN OLD.state != 'terminated'
+BEGIN
+  UPDATE project_usage SET instances = instances - 1, vcpus = vcpus - OLD.vcpus,
+    memory_mib = memory_mib - OLD.memory_mib, disk_gib = disk_gib - OLD.root_disk_gib
+    WHERE project_id = OLD.project_id;
+  UPDATE host_usage SET instances = instances - 1, vcpus = vcpus - OLD.vcpus,
+    memory_mib = memory_mib - OLD.memory_mib, disk_gib = disk_gib - OLD.root_disk_gib,
+    building = building - (OLD.state = 'pending')
+    WHERE host_id = OLD.host_id;
+END;
+)sql"},
   };
   return kMigrations;
 }

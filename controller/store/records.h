@@ -43,6 +43,8 @@ struct InstanceRecord {
   int64_t launched_at = 0;
   int64_t state_changed_at = 0;
   std::optional<int64_t> terminated_at;
+  std::string placement_group_id;    // empty = none
+  std::string placement_group_name;  // kept with the instance (names never change)
   TagList tags;
 };
 
@@ -77,6 +79,7 @@ struct InstanceTypeRecord {
   int vcpus = 0;
   int64_t memory_mib = 0;
   int64_t root_disk_gib = 0;
+  std::string hypervisor;  // virt type the type needs; empty = any
 };
 
 struct HostRecord {
@@ -84,6 +87,7 @@ struct HostRecord {
   std::string name;
   std::string state;  // up | down
   bool enabled = true;
+  std::string disabled_reason;
   std::string hypervisor_type;
   std::string virt_type;
   int vcpus = 0;
@@ -101,6 +105,24 @@ struct HostAllocation {
   int64_t memory_mib = 0;
   int64_t disk_gib = 0;
   int instance_count = 0;
+  int building = 0;  // instances in state pending
+};
+
+struct PlacementGroupRecord {
+  std::string group_id;
+  std::string project_id;
+  std::string group_name;
+  std::string strategy;  // spread | cluster
+  int64_t created_at = 0;
+  TagList tags;
+};
+
+// A project's limits (-1 = unlimited) or usage, in the same four resources.
+struct ResourceAmounts {
+  int64_t instances = 0;
+  int64_t vcpus = 0;
+  int64_t memory_mib = 0;
+  int64_t disk_gib = 0;
 };
 
 struct EventRecord {

@@ -24,6 +24,8 @@
 #include "controller/store/instance_repository.h"
 #include "controller/store/instance_type_repository.h"
 #include "controller/store/key_pair_repository.h"
+#include "controller/store/placement_group_repository.h"
+#include "controller/store/quota_repository.h"
 
 namespace gureum::controller {
 
@@ -36,7 +38,9 @@ struct Repositories {
         instance_types(db),
         hosts(db),
         events(db),
-        client_tokens(db) {}
+        client_tokens(db),
+        placement_groups(db),
+        quotas(db) {}
   InstanceRepository instances;
   ImageRepository images;
   KeyPairRepository key_pairs;
@@ -44,6 +48,8 @@ struct Repositories {
   HostRepository hosts;
   EventRepository events;
   ClientTokenRepository client_tokens;
+  PlacementGroupRepository placement_groups;
+  QuotaRepository quotas;
 };
 
 class Store {

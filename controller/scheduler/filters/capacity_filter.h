@@ -4,14 +4,9 @@
 #pragma once
 
 #include "controller/scheduler/host_filter.h"
+#include "controller/scheduler/overcommit_ratios.h"
 
 namespace gureum::controller {
-
-struct OvercommitRatios {
-  double cpu = 4.0;
-  double ram = 1.0;
-  double disk = 1.0;
-};
 
 class CapacityFilter final : public HostFilter {
  public:

@@ -203,7 +203,7 @@ class CoreHarness {
         core_{*store_, clock_, ids_, notifier_, events_},
         ips_(IpAllocatorOrDie(network)),
         scheduler_(Scheduler::Default()),
-        launcher_(core_, *scheduler_, ips_) {}
+        launcher_(core_, *scheduler_, ips_, quota_policy_, image_index_) {}
 
   CoreContext& core() { return core_; }
   Store& store() { return *store_; }
@@ -213,6 +213,7 @@ class CoreHarness {
   const TempDir& dir() const { return dir_; }
   const IpAllocator& ips() const { return ips_; }
   InstanceLauncher& launcher() { return launcher_; }
+  HostImageIndex& image_index() { return image_index_; }
 
   RequestContext Ctx(const std::string& project = "default") const {
     RequestContext ctx;
@@ -234,7 +235,7 @@ class CoreHarness {
     reg.set_virt_type("fake");
     reg.set_agent_version("test");
     reg.set_availability_zone(zone);
-    HostDirectory hosts(core_);
+    HostDirectory hosts(core_, image_index_);
     auto host = hosts.Register(reg);
     if (!host.ok()) throw std::runtime_error("Register: " + host.status().ToString());
     return host->host_id;
@@ -326,6 +327,8 @@ class CoreHarness {
   CoreContext core_;
   IpAllocator ips_;
   std::unique_ptr<Scheduler> scheduler_;
+  QuotaPolicy quota_policy_;
+  HostImageIndex image_index_;
   InstanceLauncher launcher_;
 };
 

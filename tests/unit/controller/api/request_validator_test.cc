@@ -361,3 +361,86 @@ TEST_CASE("custom limits replace the defaults") {
 }
 
 }  // namespace gureum::controller
+
+namespace gureum::controller {
+
+TEST_CASE("instance types may require kvm, qemu or fake hosts and nothing else") {
+  // This test verifies the Hypervisor field: empty and the three virt types pass, others fail.
+  RequestValidator v;
+  for (const std::string& ok : std::vector<std::string>{"", "kvm", "qemu", "fake"}) {
+    auto t = ValidType();
+    t.set_hypervisor(ok);
+    CHECK(v.InstanceType(t).ok());
+  }
+  auto t = ValidType();
+  t.set_hypervisor("xen");
+  CheckRefused(v.InstanceType(t), "InvalidParameterValue", "Hypervisor");
+}
+
+TEST_CASE("placement groups need a name and the spread or cluster strategy") {
+  // This test verifies CreatePlacementGroup and DeletePlacementGroup validation, naming fields.
+  RequestValidator v;
+  v1::CreatePlacementGroupRequest create;
+  create.set_group_name("web");
+  create.set_strategy("spread");
+  CHECK(v.CreatePlacementGroup(create).ok());
+  create.set_strategy("cluster");
+  CHECK(v.CreatePlacementGroup(create).ok());
+  create.set_strategy("partition");
+  CheckRefused(v.CreatePlacementGroup(create), "InvalidParameterValue", "Strategy");
+  create.set_strategy("");
+  CheckRefused(v.CreatePlacementGroup(create), "InvalidParameterValue", "Strategy");
+  create.set_strategy("spread");
+  create.set_group_name(std::string(256, 'x'));
+  CheckRefused(v.CreatePlacementGroup(create), "InvalidParameterValue", "GroupName");
+  create.set_group_name("web");
+  for (int i = 0; i < 51; ++i) {
+    auto* tag = create.add_tags();
+    tag->set_key("k" + std::to_string(i));
+  }
+  CheckRefused(v.CreatePlacementGroup(create), "InvalidParameterValue", "Tags");
+
+  v1::DeletePlacementGroupRequest del;
+  CheckRefused(v.DeletePlacementGroup(del), "InvalidParameterCombination", "GroupName");
+  del.set_group_id("pg-xyz");
+  CheckRefused(v.DeletePlacementGroup(del), "InvalidParameterValue", "GroupId");
+  del.set_group_id("pg-0123456789abcdef0");
+  CHECK(v.DeletePlacementGroup(del).ok());
+  del.set_group_name("web");
+  CheckRefused(v.DeletePlacementGroup(del), "InvalidParameterCombination", "GroupName");
+}
+
+TEST_CASE("quotas take a known resource and a limit of -1 or more") {
+  // This test verifies SetQuota validation.
+  RequestValidator v;
+  v1::SetQuotaRequest q;
+  q.set_resource("vcpus");
+  q.set_limit(-1);
+  CHECK(v.SetQuota(q).ok());
+  q.set_limit(-2);
+  CheckRefused(v.SetQuota(q), "InvalidParameterValue", "Limit");
+  q.set_limit(10);
+  q.set_resource("cores");
+  CheckRefused(v.SetQuota(q), "InvalidParameterValue", "Resource");
+}
+
+TEST_CASE("disabling a host needs the host and at most 255 characters of reason") {
+  // This test verifies DisableHost validation and RunInstances' placement fields.
+  RequestValidator v;
+  v1::DisableHostRequest d;
+  CheckRefused(v.DisableHost(d), "InvalidParameterValue", "HostId");
+  d.set_host_id("host-a");
+  d.set_reason(std::string(256, 'r'));
+  CheckRefused(v.DisableHost(d), "InvalidParameterValue", "Reason");
+  d.set_reason("maintenance");
+  CHECK(v.DisableHost(d).ok());
+
+  auto run = ValidRun();
+  run.mutable_placement()->set_group_name(std::string(300, 'g'));
+  CheckRefused(v.RunInstances(run), "InvalidParameterValue", "Placement.GroupName");
+  run = ValidRun();
+  run.mutable_placement()->set_availability_zone("bad\nzone");
+  CheckRefused(v.RunInstances(run), "InvalidParameterValue", "Placement.AvailabilityZone");
+}
+
+}  // namespace gureum::controller

@@ -157,14 +157,23 @@ TEST_CASE("a launch that cannot reach min count starts nothing and explains the 
   CHECK_THAT(message, Catch::Contains("0 MiB memory free, 4096 requested"));
   CheckUnchanged(h, before);
 
-  auto zoned = RunRequest(image, "g1.nano", 1, 1);
+  h.AddHost("host-c", 8, 1024, 200, "az-2");
+  before = Take(h);
+  auto zoned = RunRequest(image, "g1.small", 1, 1);
+  zoned.mutable_placement()->set_availability_zone("az-2");
+  auto full_zone = h.launcher().Run(h.Ctx(), zoned);
+  REQUIRE_FALSE(full_zone.ok());
+  CHECK(ErrorCodeOf(full_zone.status()) == "InsufficientInstanceCapacity");
+  CHECK_THAT(std::string(full_zone.status().message()),
+             Catch::Contains("AvailabilityZoneFilter removed 2; CapacityFilter removed 1") &&
+                 Catch::Contains("Closest: host-c: 1024 MiB memory free, 2048 requested"));
+  // A zone no host is in is a parameter error, not a capacity error.
   zoned.mutable_placement()->set_availability_zone("az-9");
-  auto wrong_zone = h.launcher().Run(h.Ctx(), zoned);
-  REQUIRE_FALSE(wrong_zone.ok());
-  CHECK(ErrorCodeOf(wrong_zone.status()) == "InsufficientInstanceCapacity");
-  CHECK_THAT(std::string(wrong_zone.status().message()),
-             Catch::Contains("AvailabilityZoneFilter removed 2"));
-  CHECK_THAT(std::string(wrong_zone.status().message()), Catch::Contains("in zone az-1, not az-9"));
+  auto unknown_zone = h.launcher().Run(h.Ctx(), zoned);
+  REQUIRE_FALSE(unknown_zone.ok());
+  CHECK(ErrorCodeOf(unknown_zone.status()) == "InvalidParameterValue");
+  CHECK_THAT(std::string(unknown_zone.status().message()),
+             Catch::Contains("Invalid availability zone: [az-9]"));
   CheckUnchanged(h, before);
 }
 

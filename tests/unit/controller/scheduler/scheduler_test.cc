@@ -1,6 +1,7 @@
 #include "controller/scheduler/scheduler.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,7 @@ TEST_CASE("a batch never overfills a host") {
 
   // Existing allocations count too.
   std::vector<HostState> busy = {Host("host-a", 4, 4096, 100), Host("host-b", 4, 4096, 100)};
-  busy[0].allocation = HostAllocation{1, 4000, 10, 1};
+  busy[0].allocation = HostAllocation{1, 4000, 10, 1, 0};
   auto more = scheduler->Place(busy, Want(1, 2048, 10), 1, 10);
   REQUIRE(more.ok());
   CHECK(*more == std::vector<std::string>{"h-host-b", "h-host-b"});
@@ -77,6 +78,62 @@ TEST_CASE("equal hosts are chosen by name so placement is deterministic") {
   auto r = scheduler->Place(hosts, Want(1, 512, 4), 1, 1);
   REQUIRE(r.ok());
   CHECK(*r == std::vector<std::string>{"h-host-a"});
+}
+
+}  // namespace gureum::controller
+
+namespace gureum::controller {
+
+TEST_CASE("a spread group with more instances than hosts fails as a whole and says why") {
+  // This test verifies the strict spread rule through the pipeline: 3 hosts hold 3 members at
+  // most, a request for 4 places nothing (claims undone) and the explanation names the placement
+  // group filter.
+  auto scheduler = Scheduler::Default();
+  std::vector<HostState> hosts = {testing::Host("host-a", 8, 8192, 100),
+                                  testing::Host("host-b", 8, 8192, 100),
+                                  testing::Host("host-c", 8, 8192, 100)};
+  PlacementRequest want = testing::Want(1, 512, 4);
+  want.group_name = "web";
+  want.group_strategy = "spread";
+  auto r = scheduler->Place(hosts, want, 4, 4);
+  REQUIRE_FALSE(r.ok());
+  CHECK(ErrorCodeOf(r.status()) == "InsufficientInstanceCapacity");
+  CHECK_THAT(std::string(r.status().message()),
+             Catch::Contains("3 fit. Hosts: 3; PlacementGroupFilter removed 3.") &&
+                 Catch::Contains("already holds an instance of spread placement group 'web'"));
+  for (const HostState& h : hosts) {
+    CHECK(h.group_members == 0);
+    CHECK(h.allocation.instance_count == 0);
+  }
+  auto fits = scheduler->Place(hosts, want, 3, 3);
+  REQUIRE(fits.ok());
+  CHECK(std::set<std::string>(fits->begin(), fits->end()).size() == 3);
+}
+
+TEST_CASE("the scheduler is built from ratios and multipliers and refuses unknown ones") {
+  // This test verifies Create: an unknown weigher name and a non-positive ratio are refused; a
+  // pack configuration (free-memory -1) is kept and reported.
+  SchedulerConfig bad;
+  bad.multipliers["free-ram"] = 1.0;
+  auto unknown = Scheduler::Create(bad);
+  REQUIRE_FALSE(unknown.ok());
+  CHECK_THAT(std::string(unknown.status().message()),
+             Catch::Contains("unknown weigher 'free-ram'"));
+  SchedulerConfig zero;
+  zero.ratios.cpu = 0;
+  CHECK_FALSE(Scheduler::Create(zero).ok());
+  SchedulerConfig pack;
+  pack.multipliers["free-memory"] = -1.0;
+  pack.ratios.cpu = 2.0;
+  auto scheduler = Scheduler::Create(pack);
+  REQUIRE(scheduler.ok());
+  CHECK((*scheduler)->ratios().cpu == 2.0);
+  CHECK_THAT((*scheduler)->Describe(), Catch::Contains("FreeMemoryWeigher=-1,"));
+  // With cpu ratio 2, a 2-core host takes 4 vCPUs.
+  std::vector<HostState> hosts = {testing::Host("host-a", 2, 65536, 1000)};
+  auto placed = (*scheduler)->Place(hosts, testing::Want(1, 512, 1), 1, 10);
+  REQUIRE(placed.ok());
+  CHECK(placed->size() == 4);
 }
 
 }  // namespace gureum::controller

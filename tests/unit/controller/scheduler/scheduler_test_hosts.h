@@ -23,7 +23,12 @@ inline HostState Host(const std::string& name, int vcpus, int64_t memory_mib, in
 
 inline PlacementRequest Want(int vcpus, int64_t memory_mib, int64_t disk_gib,
                              const std::string& zone = "") {
-  return PlacementRequest{vcpus, memory_mib, disk_gib, zone};
+  PlacementRequest request;
+  request.vcpus = vcpus;
+  request.memory_mib = memory_mib;
+  request.disk_gib = disk_gib;
+  request.availability_zone = zone;
+  return request;
 }
 
 }  // namespace gureum::controller::testing

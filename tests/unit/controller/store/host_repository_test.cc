@@ -66,7 +66,7 @@ TEST_CASE("re-registering a host by name keeps its id, enabled flag and registra
   f.Run([](Repositories& repos) {
     HostRecord first = MakeHost("h-00000001", "host-a");
     repos.hosts.Upsert(first);
-    repos.hosts.SetEnabled("h-00000001", false);
+    repos.hosts.SetEnabled("h-00000001", false, "maintenance");
     repos.hosts.SetState("h-00000001", "down");
   });
   HostRecord again = MakeHost("h-99999999", "host-a", "az-7");
@@ -91,7 +91,7 @@ TEST_CASE("host state, enabled flag and heartbeat updates are stored") {
   f.Run([](Repositories& repos) {
     repos.hosts.Upsert(MakeHost("h-00000001", "host-a"));
     repos.hosts.SetState("h-00000001", "down");
-    repos.hosts.SetEnabled("h-00000001", false);
+    repos.hosts.SetEnabled("h-00000001", false, "maintenance");
     repos.hosts.TouchHeartbeat("h-00000001", 4242);
   });
   auto h = *f.Get<std::optional<HostRecord>>(
@@ -99,7 +99,7 @@ TEST_CASE("host state, enabled flag and heartbeat updates are stored") {
   CHECK(h.state == "down");
   CHECK_FALSE(h.enabled);
   CHECK(h.last_heartbeat == 4242);
-  f.Run([](Repositories& repos) { repos.hosts.SetEnabled("h-00000001", true); });
+  f.Run([](Repositories& repos) { repos.hosts.SetEnabled("h-00000001", true, ""); });
   CHECK(f.Get<bool>([](Repositories& repos) { return repos.hosts.Get("h-00000001")->enabled; }));
 }
 

@@ -31,7 +31,7 @@ TEST_CASE("an instance type can be added, read back and deleted") {
   // place in the size order.
   testing::StoreFixture f;
   f.Run([](Repositories& repos) {
-    repos.instance_types.Insert(InstanceTypeRecord{"c1.tiny", 1, 256, 2}, 5);
+    repos.instance_types.Insert(InstanceTypeRecord{"c1.tiny", 1, 256, 2, ""}, 5);
   });
   auto t = f.Get<std::optional<InstanceTypeRecord>>(
       [](Repositories& repos) { return repos.instance_types.Get("c1.tiny"); });
@@ -51,7 +51,7 @@ TEST_CASE("an instance type with zero vCPUs is refused by the schema") {
   // This test verifies that the schema's CHECK constraints refuse an instance type with zero vCPUs.
   testing::StoreFixture f;
   absl::Status status = f.store().Write([](Repositories& repos) {
-    repos.instance_types.Insert(InstanceTypeRecord{"z1.zero", 0, 512, 4}, 0);
+    repos.instance_types.Insert(InstanceTypeRecord{"z1.zero", 0, 512, 4, ""}, 0);
     return absl::OkStatus();
   });
   CHECK(status.code() == absl::StatusCode::kInternal);

@@ -82,7 +82,7 @@ TEST_CASE("a StoreError thrown inside a write is rolled back and becomes Interna
   // A constraint violation from a repository takes the same path.
   absl::StatusOr<int> dup = store->Write([](Repositories& repos) -> absl::StatusOr<int> {
     repos.hosts.Upsert(MakeHost("h-00000002", "host-b"));
-    repos.instance_types.Insert(InstanceTypeRecord{"g1.nano", 1, 512, 4}, 0);  // exists
+    repos.instance_types.Insert(InstanceTypeRecord{"g1.nano", 1, 512, 4, ""}, 0);  // exists
     return 1;
   });
   CHECK(dup.status().code() == absl::StatusCode::kInternal);
@@ -108,7 +108,7 @@ TEST_CASE("a backup opens as a store with the same rows") {
               ->Write([](Repositories& repos) {
                 repos.hosts.Upsert(MakeHost("h-00000001", "host-a"));
                 repos.hosts.Upsert(MakeHost("h-00000002", "host-b"));
-                repos.instance_types.Insert(InstanceTypeRecord{"t9.huge", 64, 262144, 1024}, 5);
+                repos.instance_types.Insert(InstanceTypeRecord{"t9.huge", 64, 262144, 1024, ""}, 5);
                 EventRecord e;
                 e.time = 7;
                 e.resource_id = "h-00000001";

@@ -14,7 +14,7 @@ TEST_CASE("the capacity filter passes a host with exactly enough room") {
   CapacityFilter filter(OvercommitRatios{1.0, 1.0, 1.0});
   CHECK(filter.Name() == "CapacityFilter");
   HostState h = Host("host-a", 4, 4096, 100);
-  h.allocation = HostAllocation{2, 2048, 60, 1};
+  h.allocation = HostAllocation{2, 2048, 60, 1, 0};
   CHECK_FALSE(filter.Reject(h, Want(2, 2048, 40)).has_value());
   CHECK(filter.FreeVcpus(h) == 2.0);
   CHECK(filter.FreeMemoryMib(h) == 2048.0);
@@ -26,7 +26,7 @@ TEST_CASE("the capacity filter rejects the first resource that is short, with nu
   // with the free and requested amounts.
   CapacityFilter filter(OvercommitRatios{1.0, 1.0, 1.0});
   HostState h = Host("host-a", 4, 4096, 100);
-  h.allocation = HostAllocation{3, 3072, 90, 2};
+  h.allocation = HostAllocation{3, 3072, 90, 2, 0};
   CHECK(filter.Reject(h, Want(2, 512, 5)) ==
         std::optional<std::string>("host-a: 1 vCPU free, 2 requested"));
   CHECK(filter.Reject(h, Want(1, 2048, 5)) ==
@@ -39,7 +39,7 @@ TEST_CASE("overcommit ratios scale what a host offers") {
   // This test verifies that the default ratios (cpu 4, ram 1, disk 1) and custom fractional ones
   // scale capacity, and that fractional and negative free amounts read well.
   HostState h = Host("host-a", 2, 1000, 10);
-  h.allocation = HostAllocation{7, 1000, 10, 7};
+  h.allocation = HostAllocation{7, 1000, 10, 7, 0};
 
   CapacityFilter defaults;
   CHECK(defaults.FreeVcpus(h) == 1.0);  // 2 * 4 - 7
