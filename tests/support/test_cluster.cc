@@ -183,10 +183,13 @@ std::string TestCluster::ImportImage(const std::string& name) {
 }
 
 int64_t TestCluster::CountRows(const std::string& table) {
+  return QueryInt("SELECT COUNT(*) FROM " + table);
+}
+
+int64_t TestCluster::QueryInt(const std::string& sql) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(database().c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* stmt = nullptr;
-  std::string sql = "SELECT COUNT(*) FROM " + table;
   int64_t count = -1;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
       sqlite3_step(stmt) == SQLITE_ROW) {

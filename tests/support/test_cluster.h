@@ -62,6 +62,8 @@ class TestCluster {
   std::string ImportImage(const std::string& name);
   // Rows in a table of the controller's database (read-only sqlite3 query).
   int64_t CountRows(const std::string& table);
+  // The first column of the first row of a read-only query (-1 if none).
+  int64_t QueryInt(const std::string& sql);
 
   const std::string& dir() const { return dir_; }
   std::string endpoint() const { return "127.0.0.1:" + std::to_string(port_); }
