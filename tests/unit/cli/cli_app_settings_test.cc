@@ -108,7 +108,7 @@ TEST_CASE("a bad config file or unknown profile is a usage error") {
   CHECK(harness.endpoints_dialled.empty());
 }
 
-TEST_CASE("--query prints part of the reply in each output format") {
+TEST_CASE("a query prints part of the reply in each output format") {
   // This test verifies --query with json (the value as JSON), text (bare strings,
   // lists tab-separated) and on an empty reply.
   CliHarness harness;
@@ -141,7 +141,7 @@ TEST_CASE("a malformed --query is a usage error before any call") {
   CHECK(harness.endpoints_dialled.empty());
 }
 
-TEST_CASE("--debug says where the settings came from and prints each request") {
+TEST_CASE("debug output says where the settings came from and prints each request") {
   // This test verifies the settings line and the request trace of --debug, and that
   // the API key itself is never printed.
   TempConfig config(kConfig);
