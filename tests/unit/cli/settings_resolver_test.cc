@@ -82,7 +82,7 @@ TEST_CASE("the profile's output is used and checked") {
         "output = yaml in profile 'bad' of config: expected json, table or text");
 }
 
-TEST_CASE("a profile asked for by name must exist; default may be absent") {
+TEST_CASE("a profile asked for by name must exist but default may be absent") {
   // This test verifies the error for an unknown profile, with and without a file.
   ConfigFile file = File();
   SettingSources sources;
