@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -30,6 +32,30 @@ std::string CompleteInBash(const std::string& script, const std::string& words) 
   std::string command = "bash -c 'source " + path.string() + "; COMP_WORDS=(" + words +
                         "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _gureum; "
                         "printf \"%s\\n\" \"${COMPREPLY[@]}\"' 2>&1";
+  std::string output;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) output.append(buffer, n);
+  ::pclose(pipe);
+  std::filesystem::remove(path);
+  return output;
+}
+
+// Runs the zsh completion function outside a completion widget: `words` and
+// CURRENT are set by hand, and compadd, _describe and compdef are stubs that
+// print what they were offered (without zsh's prefix filtering), one a line.
+// nullopt when zsh is not installed.
+std::optional<std::string> CompleteInZsh(const std::string& script, const std::string& words) {
+  if (std::system("command -v zsh >/dev/null 2>&1") != 0) return std::nullopt;
+  auto path = std::filesystem::temp_directory_path() /
+              ("gureum-completion-" + std::to_string(::getpid()) + ".zsh");
+  std::ofstream(path) << script;
+  std::string command =
+      "zsh -c 'compdef() { :; }; compadd() { shift; print -l -- \"$@\"; }; "
+      "_describe() { print -l -- \"${(@P)4}\"; }; source " +
+      path.string() + "; words=(" + words + "); CURRENT=${#words}; _gureum' 2>&1";
   std::string output;
   FILE* pipe = ::popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
@@ -73,7 +99,8 @@ TEST_CASE("gureum completion bash completes verbs, options and output formats") 
 }
 
 TEST_CASE("gureum completion zsh lists every verb with its summary") {
-  // This test verifies the zsh script's content (zsh itself is not on the test hosts).
+  // This test verifies the zsh script: its content, and its completion function run
+  // in a real zsh where zsh is installed.
   CliHarness harness;
   CliRun run = harness.Run({"completion", "zsh"});
   REQUIRE(run.exit_code == 0);
@@ -83,6 +110,19 @@ TEST_CASE("gureum completion zsh lists every verb with its summary") {
   CHECK(Contains(run.out, "'wait instance-stopped' '"));
   CHECK(Contains(run.out, "compdef _gureum gureum"));
   CHECK_FALSE(Contains(run.out, "help-reference"));
+
+  // The same in a real zsh when there is one.
+  std::optional<std::string> verbs = CompleteInZsh(run.out, "gureum --debug desc");
+  if (!verbs) {
+    WARN("zsh is not installed: the zsh script was not run");
+    return;
+  }
+  CHECK(Contains(*verbs, "\ndescribe-quotas:Show a project's quotas and usage"));
+  std::string options = CompleteInZsh(run.out, "gureum wait instance-running --po").value();
+  CHECK(Contains(options, "\n--poll-interval-ms\n"));
+  CHECK(Contains(options, "\n--profile\n"));
+  CHECK_FALSE(Contains(options, "--wait-timeout"));
+  CHECK(CompleteInZsh(run.out, "gureum describe-hosts -o \"\"").value() == "json\ntable\ntext\n");
 }
 
 TEST_CASE("completion without a known shell is a usage error") {
