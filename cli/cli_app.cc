@@ -1,6 +1,7 @@
 #include "cli/cli_app.h"
 
 #include <cmath>
+#include <optional>
 
 #include "cli/commands/event_commands.h"
 #include "cli/commands/host_commands.h"
@@ -8,7 +9,12 @@
 #include "cli/commands/instance_commands.h"
 #include "cli/commands/instance_type_commands.h"
 #include "cli/commands/key_pair_commands.h"
+#include "cli/commands/placement_group_commands.h"
+#include "cli/commands/quota_commands.h"
+#include "cli/commands/shell_commands.h"
 #include "cli/commands/wait_commands.h"
+#include "cli/config/settings_resolver.h"
+#include "cli/output/json_query.h"
 
 namespace gureum::cli {
 namespace {
@@ -17,12 +23,20 @@ constexpr char kRootFooter[] = R"(
 Examples:
   gureum run-instances --image-id ami-0123456789abcdef0 --instance-type g1.small --count 2 --wait
   gureum describe-instances --filters Name=instance-state-name,Values=running -o table
+  gureum describe-instances --query 'instances[].instanceId' -o text
   gureum wait instance-stopped i-0123456789abcdef0
+  gureum --profile lab describe-hosts
   gureum VERB --help
 
 Environment:
-  GUREUM_ENDPOINT  controller address when --endpoint is not given
-  NO_COLOR         no colours, even on a terminal
+  GUREUM_ENDPOINT     controller address when --endpoint is not given
+  GUREUM_PROFILE      config profile when --profile is not given
+  GUREUM_API_KEY      API key, sent as x-gureum-api-key (before the profile's)
+  GUREUM_CONFIG_FILE  config file (default $XDG_CONFIG_HOME/gureum/config,
+                      else ~/.config/gureum/config)
+  NO_COLOR            no colours, even on a terminal
+
+Precedence: flag > environment > config profile > default.
 
 Exit codes: 0 success, 1 API error or endpoint unreachable, 2 usage error,
 3 a wait ended in another state or timed out.
@@ -34,7 +48,6 @@ CliApp::CliApp(CliEnvironment env)
     : env_(std::move(env)),
       app_("gureum: command line for the Gureum compute service (verbs as in `aws ec2`)", "gureum"),
       registry_(app_) {
-  endpoint_ = env_.endpoint_from_env.value_or(kDefaultEndpoint);
   // Subcommands copy these settings from the root when they are created.
   app_.fallthrough();
   app_.require_subcommand(1);
@@ -46,21 +59,33 @@ CliApp::CliApp(CliEnvironment env)
   AddInstanceTypeCommands(registry_);
   AddImageCommands(registry_);
   AddKeyPairCommands(registry_);
+  AddPlacementGroupCommands(registry_);
+  AddQuotaCommands(registry_);
   AddHostCommands(registry_);
   AddEventCommands(registry_);
   AddWaitCommands(registry_);
+  AddShellCommands(registry_);  // last: describes the verbs above
 }
 
 void CliApp::AddGlobalOptions() {
-  app_.add_option("--endpoint", endpoint_,
-                  "Controller address HOST:PORT (default: $GUREUM_ENDPOINT, else " +
-                      std::string(kDefaultEndpoint) + ")")
-      ->group("Global options");
+  endpoint_option_ =
+      app_.add_option("--endpoint", endpoint_,
+                      "Controller address HOST:PORT (default: $GUREUM_ENDPOINT, else the "
+                      "profile's endpoint, else " +
+                          std::string(kDefaultEndpoint) + ")")
+          ->group("Global options");
+  profile_option_ = app_.add_option("--profile", profile_,
+                                    "Config file profile (default: $GUREUM_PROFILE, else default)")
+                        ->group("Global options");
   output_option_ =
       app_.add_option("-o,--output", output_,
                       "json | table | text (default: table on a terminal, json otherwise)")
           ->check(CLI::IsMember({"json", "table", "text"}))
           ->group("Global options");
+  app_.add_option("--query", query_,
+                  "Print only this part of the JSON reply: a JMESPath subset, e.g. "
+                  "'instances[].instanceId' (fields, [N], [*], [])")
+      ->group("Global options");
   app_.add_flag("--debug", debug_, "Print each request as JSON, and its outcome, to stderr")
       ->group("Global options");
   timeout_option_ = app_.add_option("--timeout", timeout_seconds_,
@@ -80,12 +105,35 @@ std::string CliApp::VerbPath() const {
   return path;
 }
 
-GlobalOptions CliApp::ResolveGlobalOptions() const {
+absl::StatusOr<GlobalOptions> CliApp::ResolveGlobalOptions() const {
+  SettingSources sources;
+  if (profile_option_->count() > 0) sources.profile_flag = profile_;
+  if (endpoint_option_->count() > 0) sources.endpoint_flag = endpoint_;
+  sources.profile_env = env_.profile_from_env;
+  sources.endpoint_env = env_.endpoint_from_env;
+  sources.api_key_env = env_.api_key_from_env;
+  std::optional<ConfigFile> file;
+  if (env_.config_path) {
+    auto loaded = ConfigFile::Load(*env_.config_path);
+    if (!loaded.ok()) return loaded.status();
+    file = *std::move(loaded);
+    sources.file = &*file;
+    sources.file_path = *env_.config_path;
+  }
+  auto settings = SettingsResolver::Resolve(sources);
+  if (!settings.ok()) return settings.status();
+
   GlobalOptions options;
-  options.endpoint = endpoint_;
+  options.endpoint = settings->endpoint;
+  options.endpoint_source = settings->endpoint_source;
+  options.profile = settings->profile;
+  options.api_key = settings->api_key;
+  options.query = query_;
   options.output_explicit = output_option_->count() > 0;
   if (options.output_explicit) {
     options.output = ParseOutputFormat(output_).value_or(OutputFormat::kJson);
+  } else if (settings->output) {
+    options.output = *settings->output;
   } else {
     options.output = env_.stdout_is_tty ? OutputFormat::kTable : OutputFormat::kJson;
   }
@@ -96,6 +144,13 @@ GlobalOptions CliApp::ResolveGlobalOptions() const {
     options.call_timeout = std::chrono::milliseconds(std::llround(timeout_seconds_ * 1000.0));
   }
   return options;
+}
+
+void CliApp::TraceSettings(const GlobalOptions& options) const {
+  *env_.err << "[debug] profile " << options.profile << ", config file "
+            << env_.config_path.value_or("(none)") << ", endpoint " << options.endpoint << " (from "
+            << options.endpoint_source << ")"
+            << ", api key " << (options.api_key.empty() ? "none" : "sent") << std::endl;
 }
 
 int CliApp::Run(const std::vector<std::string>& args) {
@@ -121,7 +176,18 @@ int CliApp::Run(const std::vector<std::string>& args) {
     *env_.err << chosen->help();
     return ToInt(ExitCode::kUsage);
   }
-  CommandContext context(ResolveGlobalOptions(), env_, VerbPath());
+  auto options = ResolveGlobalOptions();
+  if (!options.ok()) {
+    *env_.err << "gureum: error: " << options.status().message() << std::endl;
+    return ToInt(ExitCode::kUsage);
+  }
+  CommandContext context(*options, env_, VerbPath());
+  if (!options->query.empty()) {
+    auto query = JsonQuery::Parse(options->query);
+    if (!query.ok()) return ToInt(context.UsageError(query.status()));
+    context.printer().SetQuery(*std::move(query));
+  }
+  if (options->debug) TraceSettings(*options);
   return ToInt((*action)(context));
 }
 

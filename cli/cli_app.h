@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <absl/status/statusor.h>
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_environment.h"
@@ -25,15 +26,23 @@ class CliApp {
   void AddGlobalOptions();
   // How the chosen verb is typed ("wait instance-running"); "" before one is chosen.
   std::string VerbPath() const;
-  GlobalOptions ResolveGlobalOptions() const;
+  // Flags, environment and config file combined (config/settings_resolver.h); an
+  // error is a usage error. Reads the config file.
+  absl::StatusOr<GlobalOptions> ResolveGlobalOptions() const;
+  // The --debug line that says where the settings came from.
+  void TraceSettings(const GlobalOptions& options) const;
 
   CliEnvironment env_;
   CLI::App app_;
   CommandRegistry registry_;
   std::string endpoint_;
+  std::string profile_;
   std::string output_;
+  std::string query_;
   bool debug_ = false;
   double timeout_seconds_ = 30;
+  CLI::Option* endpoint_option_ = nullptr;
+  CLI::Option* profile_option_ = nullptr;
   CLI::Option* output_option_ = nullptr;
   CLI::Option* timeout_option_ = nullptr;
 };

@@ -1,6 +1,6 @@
 // What the command line takes from the process around it: streams, whether they are
-// terminals, the environment's endpoint, time, sleeping, and how to reach a
-// controller. main() fills it from the real process; tests fill it with string
+// terminals, the environment's settings and config file, time, sleeping, and how to
+// reach a controller. main() fills it from the real process; tests fill it with string
 // streams, a ManualClock and an in-process server. A plain value; the pointed-to
 // objects must outlive every use.
 #pragma once
@@ -26,7 +26,11 @@ struct CliEnvironment {
   bool stdout_is_tty = false;
   bool stderr_is_tty = false;
   std::optional<std::string> endpoint_from_env;  // GUREUM_ENDPOINT
-  bool no_color = false;                         // NO_COLOR is set
+  std::optional<std::string> profile_from_env;   // GUREUM_PROFILE
+  std::optional<std::string> api_key_from_env;   // GUREUM_API_KEY
+  // The config file to read (ConfigFile::DefaultPath); nullopt reads none.
+  std::optional<std::string> config_path;
+  bool no_color = false;  // NO_COLOR is set
   const Clock* clock = nullptr;
   Sleeper* sleeper = nullptr;
   StubFactory connect;

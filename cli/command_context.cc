@@ -17,6 +17,7 @@ ComputeClient& CommandContext::client() {
     client_ =
         std::make_unique<ComputeClient>(env_.connect(options_.endpoint), options_.endpoint,
                                         options_.call_timeout, options_.debug ? env_.err : nullptr);
+    client_->set_api_key(options_.api_key);
   }
   return *client_;
 }

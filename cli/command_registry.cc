@@ -14,8 +14,8 @@ std::string ExampleFooter(const std::string& example) {
     start = end + 1;
   }
   footer +=
-      "\nGlobal options (--endpoint, -o/--output, --debug, --timeout; see gureum --help) may "
-      "come before or after the verb.\n";
+      "\nGlobal options (--endpoint, --profile, -o/--output, --query, --debug, --timeout; see "
+      "gureum --help) may come before or after the verb.\n";
   return footer;
 }
 

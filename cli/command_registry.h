@@ -22,8 +22,11 @@ inline constexpr char kInstanceTypes[] = "Instance types";
 inline constexpr char kImages[] = "Images";
 inline constexpr char kKeyPairs[] = "Key pairs";
 inline constexpr char kHosts[] = "Hosts";
+inline constexpr char kPlacement[] = "Placement groups and availability zones";
+inline constexpr char kQuotas[] = "Quotas";
 inline constexpr char kEvents[] = "Events";
 inline constexpr char kWaiters[] = "Waiters";
+inline constexpr char kShell[] = "Shell";
 }  // namespace verb_group
 
 class CommandRegistry {

@@ -1,5 +1,6 @@
-// Options every verb shares (--endpoint, --output, --debug, --timeout), resolved
-// once the command line is parsed. A plain value; copy freely.
+// Options every verb shares (--endpoint, --profile, --output, --query, --debug,
+// --timeout) and the API key, resolved once the command line is parsed (see
+// config/settings_resolver.h for the precedence). A plain value; copy freely.
 #pragma once
 
 #include <chrono>
@@ -14,6 +15,13 @@ inline constexpr std::chrono::milliseconds kDefaultCallTimeout{30'000};
 
 struct GlobalOptions {
   std::string endpoint = kDefaultEndpoint;
+  // "--endpoint", "GUREUM_ENDPOINT", "profile NAME" or "default", for --debug.
+  std::string endpoint_source = "default";
+  std::string profile = "default";
+  // Sent as x-gureum-api-key metadata when not empty.
+  std::string api_key;
+  // The --query expression; empty for none.
+  std::string query;
   OutputFormat output = OutputFormat::kJson;
   // True when -o was given: verbs that print a blob raw by default (console output,
   // private keys) switch to JSON only when asked for it explicitly.

@@ -1,11 +1,12 @@
 // Entry point of the `gureum` command line: wires the real process (stdout, stderr,
-// terminals, environment, clock, network) into CliApp.
+// terminals, environment, config file location, clock, network) into CliApp.
 #include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
 
 #include "cli/cli_app.h"
+#include "cli/config/config_file.h"
 #include "cli/rpc/channel_factory.h"
 
 int main(int argc, char** argv) {
@@ -19,6 +20,14 @@ int main(int argc, char** argv) {
   if (const char* endpoint = std::getenv("GUREUM_ENDPOINT"); endpoint && *endpoint) {
     env.endpoint_from_env = endpoint;
   }
+  auto getenv = [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+  env.profile_from_env = getenv("GUREUM_PROFILE");
+  env.api_key_from_env = getenv("GUREUM_API_KEY");
+  env.config_path = gureum::cli::ConfigFile::DefaultPath(getenv);
   env.no_color = std::getenv("NO_COLOR") != nullptr;
   env.clock = &clock;
   env.sleeper = &sleeper;

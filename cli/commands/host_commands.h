@@ -1,4 +1,4 @@
-// Host verbs (admin): describe-hosts.
+// Host verbs (admin): describe-hosts, disable-host, enable-host.
 // Registers them at start-up; not thread-safe.
 #pragma once
 

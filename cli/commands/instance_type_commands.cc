@@ -14,6 +14,7 @@ struct CreateInstanceTypeOptions {
   int vcpus = 0;
   int64_t memory_mib = 0;
   int64_t root_disk_gib = 0;
+  std::string hypervisor;
 };
 
 ExitCode DescribeInstanceTypes(CommandContext& ctx, const std::vector<std::string>& names) {
@@ -32,11 +33,10 @@ ExitCode CreateInstanceType(CommandContext& ctx, const CreateInstanceTypeOptions
   type->set_vcpus(options.vcpus);
   type->set_memory_mib(options.memory_mib);
   type->set_root_disk_gib(options.root_disk_gib);
+  type->set_hypervisor(options.hypervisor);
   auto result = ctx.client().CreateInstanceType(request);
   if (!result.ok()) return ctx.CallFailed(result);
-  Repeated<v1::InstanceTypeInfo> types;
-  *types.Add() = result.response;
-  ctx.printer().Print(result.response, InstanceTypesTable(types));
+  ctx.printer().Print(result.response, InstanceTypesTable(SingleItem(result.response)));
   return ExitCode::kOk;
 }
 
@@ -67,7 +67,9 @@ void AddInstanceTypeCommands(CommandRegistry& registry) {
       registry.root(), "create-instance-type", "Define an instance type (admin)",
       verb_group::kInstanceTypes,
       "gureum create-instance-type --instance-type g1.small --vcpus 1 --memory-mib 1024 "
-      "--root-disk-gib 10",
+      "--root-disk-gib 10\n"
+      "gureum create-instance-type --instance-type k1.large --vcpus 4 --memory-mib 8192 "
+      "--root-disk-gib 40 --hypervisor kvm",
       [create](CommandContext& ctx) { return CreateInstanceType(ctx, *create); });
   verb->add_option("--instance-type", create->instance_type, "Name, e.g. g1.small")->required();
   verb->add_option("--vcpus", create->vcpus, "Virtual CPUs")
@@ -79,6 +81,9 @@ void AddInstanceTypeCommands(CommandRegistry& registry) {
   verb->add_option("--root-disk-gib", create->root_disk_gib, "Root disk size in GiB")
       ->required()
       ->check(CLI::PositiveNumber);
+  verb->add_option("--hypervisor", create->hypervisor,
+                   "Only hosts of this virt type: kvm | qemu | fake (default: any)")
+      ->check(CLI::IsMember({"kvm", "qemu", "fake"}));
 
   auto name = std::make_shared<std::string>();
   verb =

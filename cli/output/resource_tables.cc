@@ -8,8 +8,22 @@
 namespace gureum::cli {
 namespace {
 
-std::string Fraction(int64_t used, int64_t total) {
-  return std::to_string(used) + "/" + std::to_string(total);
+// Schedulable capacity after overcommit: whole numbers without decimals.
+std::string FormatCapacity(double capacity) {
+  char buffer[32];
+  if (capacity == static_cast<double>(static_cast<int64_t>(capacity))) {
+    std::snprintf(buffer, sizeof(buffer), "%lld", static_cast<long long>(capacity));
+  } else {
+    std::snprintf(buffer, sizeof(buffer), "%.1f", capacity);
+  }
+  return buffer;
+}
+
+// "allocated/capacity"; a controller that reports no capacity yet falls back to the
+// physical size.
+std::string Allocation(int64_t allocated, double capacity, int64_t physical) {
+  return std::to_string(allocated) + "/" +
+         (capacity > 0 ? FormatCapacity(capacity) : std::to_string(physical));
 }
 
 Cell StateCell(const v1::InstanceState& state) {
@@ -73,10 +87,11 @@ Table StateChangesTable(const Repeated<v1::InstanceStateChange>& changes) {
 }
 
 Table InstanceTypesTable(const Repeated<v1::InstanceTypeInfo>& types) {
-  Table table({"TYPE", "VCPUS", "MEMORY-MIB", "ROOT-DISK-GIB"});
+  Table table({"TYPE", "VCPUS", "MEMORY-MIB", "ROOT-DISK-GIB", "HYPERVISOR"});
   for (const auto& type : types) {
     table.AddRow({type.instance_type(), std::to_string(type.vcpus()),
-                  std::to_string(type.memory_mib()), std::to_string(type.root_disk_gib())});
+                  std::to_string(type.memory_mib()), std::to_string(type.root_disk_gib()),
+                  type.hypervisor().empty() ? "any" : type.hypervisor()});
   }
   return table;
 }
@@ -110,17 +125,59 @@ Table CreatedKeyPairTable(const v1::CreateKeyPairResponse& key_pair) {
 
 Table HostsTable(const Repeated<v1::Host>& hosts) {
   Table table({"ID", "NAME", "STATE", "ENABLED", "HYPERVISOR", "ZONE", "VCPUS", "MEMORY-MIB",
-               "DISK-GIB", "INSTANCES", "HEARTBEAT"});
+               "DISK-GIB", "INSTANCES", "BUILDING", "HEARTBEAT", "DISABLED-REASON"});
   for (const auto& host : hosts) {
     CellStyle style = host.state() == "up" ? CellStyle::kGood : CellStyle::kBad;
     std::string hypervisor = host.hypervisor_type();
     if (!host.virt_type().empty()) hypervisor += "/" + host.virt_type();
-    table.AddRow({host.host_id(), host.name(), Cell(host.state(), style),
-                  host.enabled() ? "yes" : "no", hypervisor, host.availability_zone(),
-                  Fraction(host.allocated_vcpus(), host.vcpus()),
-                  Fraction(host.allocated_memory_mib(), host.memory_mib()),
-                  Fraction(host.allocated_disk_gib(), host.disk_gib()),
-                  std::to_string(host.instance_count()), FormatTimestamp(host.last_heartbeat())});
+    table.AddRow(
+        {host.host_id(), host.name(), Cell(host.state(), style),
+         host.enabled() ? Cell("yes") : Cell("no", CellStyle::kWarn), hypervisor,
+         host.availability_zone(),
+         Allocation(host.allocated_vcpus(), host.vcpu_capacity(), host.vcpus()),
+         Allocation(host.allocated_memory_mib(), host.memory_capacity_mib(), host.memory_mib()),
+         Allocation(host.allocated_disk_gib(), host.disk_capacity_gib(), host.disk_gib()),
+         std::to_string(host.instance_count()), std::to_string(host.building_count()),
+         FormatTimestamp(host.last_heartbeat()), host.disabled_reason()});
+  }
+  return table;
+}
+
+Table AvailabilityZonesTable(const Repeated<v1::AvailabilityZone>& zones) {
+  Table table({"ZONE", "STATE", "HOSTS", "VCPUS", "MEMORY-MIB", "DISK-GIB", "INSTANCES"});
+  for (const auto& zone : zones) {
+    CellStyle style = zone.state() == "available" ? CellStyle::kGood : CellStyle::kBad;
+    table.AddRow(
+        {zone.zone_name(), Cell(zone.state(), style),
+         std::to_string(zone.hosts_available()) + "/" + std::to_string(zone.host_count()),
+         std::to_string(zone.allocated_vcpus()) + "/" + FormatCapacity(zone.vcpu_capacity()),
+         std::to_string(zone.allocated_memory_mib()) + "/" +
+             FormatCapacity(zone.memory_capacity_mib()),
+         std::to_string(zone.allocated_disk_gib()) + "/" + FormatCapacity(zone.disk_capacity_gib()),
+         std::to_string(zone.instance_count())});
+  }
+  return table;
+}
+
+Table PlacementGroupsTable(const Repeated<v1::PlacementGroup>& groups) {
+  Table table({"NAME", "ID", "STRATEGY", "STATE", "INSTANCES", "CREATED"});
+  for (const auto& group : groups) {
+    CellStyle style = group.state() == "available" ? CellStyle::kGood : CellStyle::kWarn;
+    table.AddRow({group.group_name(), group.group_id(), group.strategy(),
+                  Cell(group.state(), style), std::to_string(group.instance_count()),
+                  FormatTimestamp(group.create_time())});
+  }
+  return table;
+}
+
+Table QuotasTable(const Repeated<v1::Quota>& quotas) {
+  Table table({"PROJECT", "RESOURCE", "USAGE", "LIMIT"});
+  for (const auto& quota : quotas) {
+    bool unlimited = quota.limit() < 0;
+    bool full = !unlimited && quota.usage() >= quota.limit();
+    table.AddRow({quota.project_id(), quota.resource(),
+                  Cell(std::to_string(quota.usage()), full ? CellStyle::kBad : CellStyle::kPlain),
+                  unlimited ? "unlimited" : std::to_string(quota.limit())});
   }
   return table;
 }

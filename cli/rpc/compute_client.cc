@@ -45,15 +45,16 @@ const char* GrpcCodeName(grpc::StatusCode code) {
   }
 }
 
-void SetDeadline(grpc::ClientContext& context, std::chrono::milliseconds timeout) {
-  if (timeout.count() > 0) context.set_deadline(std::chrono::system_clock::now() + timeout);
-}
-
 }  // namespace
 
 ComputeClient::ComputeClient(std::unique_ptr<Stub> stub, std::string endpoint,
                              std::chrono::milliseconds timeout, std::ostream* debug)
     : stub_(std::move(stub)), endpoint_(std::move(endpoint)), timeout_(timeout), debug_(debug) {}
+
+void ComputeClient::Prepare(grpc::ClientContext& context, std::chrono::milliseconds timeout) const {
+  if (timeout.count() > 0) context.set_deadline(std::chrono::system_clock::now() + timeout);
+  if (!api_key_.empty()) context.AddMetadata(kApiKeyMetadata, api_key_);
+}
 
 void ComputeClient::TraceRequest(const char* operation, const google::protobuf::Message& request,
                                  std::chrono::milliseconds timeout) const {
@@ -85,7 +86,7 @@ RpcResult<Response> ComputeClient::Unary(const char* operation,
   TraceRequest(operation, request, timeout);
   auto started = std::chrono::steady_clock::now();
   grpc::ClientContext context;
-  SetDeadline(context, timeout);
+  Prepare(context, timeout);
   RpcResult<Response> result;
   result.operation = operation;
   result.status = ((*stub_).*method)(&context, request, &result.response);
@@ -182,6 +183,43 @@ RpcResult<v1::DescribeHostsResponse> ComputeClient::DescribeHosts(
   return Unary("DescribeHosts", &Stub::DescribeHosts, request, timeout_);
 }
 
+RpcResult<v1::Host> ComputeClient::DisableHost(const v1::DisableHostRequest& request) {
+  return Unary("DisableHost", &Stub::DisableHost, request, timeout_);
+}
+
+RpcResult<v1::Host> ComputeClient::EnableHost(const v1::EnableHostRequest& request) {
+  return Unary("EnableHost", &Stub::EnableHost, request, timeout_);
+}
+
+RpcResult<v1::DescribeAvailabilityZonesResponse> ComputeClient::DescribeAvailabilityZones(
+    const v1::DescribeAvailabilityZonesRequest& request) {
+  return Unary("DescribeAvailabilityZones", &Stub::DescribeAvailabilityZones, request, timeout_);
+}
+
+RpcResult<v1::PlacementGroup> ComputeClient::CreatePlacementGroup(
+    const v1::CreatePlacementGroupRequest& request) {
+  return Unary("CreatePlacementGroup", &Stub::CreatePlacementGroup, request, timeout_);
+}
+
+RpcResult<v1::DescribePlacementGroupsResponse> ComputeClient::DescribePlacementGroups(
+    const v1::DescribePlacementGroupsRequest& request) {
+  return Unary("DescribePlacementGroups", &Stub::DescribePlacementGroups, request, timeout_);
+}
+
+RpcResult<v1::DeletePlacementGroupResponse> ComputeClient::DeletePlacementGroup(
+    const v1::DeletePlacementGroupRequest& request) {
+  return Unary("DeletePlacementGroup", &Stub::DeletePlacementGroup, request, timeout_);
+}
+
+RpcResult<v1::DescribeQuotasResponse> ComputeClient::DescribeQuotas(
+    const v1::DescribeQuotasRequest& request) {
+  return Unary("DescribeQuotas", &Stub::DescribeQuotas, request, timeout_);
+}
+
+RpcResult<v1::Quota> ComputeClient::SetQuota(const v1::SetQuotaRequest& request) {
+  return Unary("SetQuota", &Stub::SetQuota, request, timeout_);
+}
+
 RpcResult<int64_t> ComputeClient::WatchEvents(
     const v1::WatchEventsRequest& request, const std::function<bool(const v1::Event&)>& on_event) {
   const std::chrono::milliseconds timeout =
@@ -189,7 +227,7 @@ RpcResult<int64_t> ComputeClient::WatchEvents(
   TraceRequest("WatchEvents", request, timeout);
   auto started = std::chrono::steady_clock::now();
   grpc::ClientContext context;
-  SetDeadline(context, timeout);
+  Prepare(context, timeout);
   RpcResult<int64_t> result;
   result.operation = "WatchEvents";
   result.response = 0;

@@ -1,7 +1,8 @@
 // Synchronous client of gureum.v1.Compute for the CLI's verbs. It puts the per-call
-// deadline (--timeout) on every unary call, echoes each request as JSON to the debug
-// stream under --debug, and remembers the endpoint for error messages. Not
-// thread-safe; one per command run.
+// deadline (--timeout) on every unary call, sends the API key (if any) as the
+// `x-gureum-api-key` metadata, echoes each request as JSON to the debug stream under
+// --debug, and remembers the endpoint for error messages. Not thread-safe; one per
+// command run.
 #pragma once
 
 #include <chrono>
@@ -30,7 +31,12 @@ class ComputeClient {
   ComputeClient(std::unique_ptr<v1::Compute::StubInterface> stub, std::string endpoint,
                 std::chrono::milliseconds timeout, std::ostream* debug);
 
+  // The gRPC metadata key that carries the API key.
+  static constexpr char kApiKeyMetadata[] = "x-gureum-api-key";
+
   const std::string& endpoint() const { return endpoint_; }
+  // Sent with every call from now on; empty sends none.
+  void set_api_key(std::string api_key) { api_key_ = std::move(api_key); }
   std::chrono::milliseconds timeout() const { return timeout_; }
 
   RpcResult<v1::RunInstancesResponse> RunInstances(const v1::RunInstancesRequest& request);
@@ -64,6 +70,20 @@ class ComputeClient {
   RpcResult<v1::DeleteKeyPairResponse> DeleteKeyPair(const v1::DeleteKeyPairRequest& request);
 
   RpcResult<v1::DescribeHostsResponse> DescribeHosts(const v1::DescribeHostsRequest& request);
+  RpcResult<v1::Host> DisableHost(const v1::DisableHostRequest& request);
+  RpcResult<v1::Host> EnableHost(const v1::EnableHostRequest& request);
+  RpcResult<v1::DescribeAvailabilityZonesResponse> DescribeAvailabilityZones(
+      const v1::DescribeAvailabilityZonesRequest& request);
+
+  RpcResult<v1::PlacementGroup> CreatePlacementGroup(
+      const v1::CreatePlacementGroupRequest& request);
+  RpcResult<v1::DescribePlacementGroupsResponse> DescribePlacementGroups(
+      const v1::DescribePlacementGroupsRequest& request);
+  RpcResult<v1::DeletePlacementGroupResponse> DeletePlacementGroup(
+      const v1::DeletePlacementGroupRequest& request);
+
+  RpcResult<v1::DescribeQuotasResponse> DescribeQuotas(const v1::DescribeQuotasRequest& request);
+  RpcResult<v1::Quota> SetQuota(const v1::SetQuotaRequest& request);
 
   // Delivers each event to `on_event` until the stream ends or `on_event` returns
   // false (then the call is cancelled and OK returned). Without follow the call has
@@ -81,6 +101,8 @@ class ComputeClient {
   RpcResult<Response> Unary(const char* operation, UnaryMethod<Request, Response> method,
                             const Request& request, std::chrono::milliseconds timeout);
 
+  // Deadline and metadata of one call.
+  void Prepare(grpc::ClientContext& context, std::chrono::milliseconds timeout) const;
   void TraceRequest(const char* operation, const google::protobuf::Message& request,
                     std::chrono::milliseconds timeout) const;
   void TraceReply(const char* operation, const grpc::Status& status,
@@ -90,6 +112,7 @@ class ComputeClient {
   std::string endpoint_;
   std::chrono::milliseconds timeout_;
   std::ostream* debug_;
+  std::string api_key_;
 };
 
 }  // namespace gureum::cli

@@ -512,7 +512,7 @@ TEST_CASE("instance type verbs create, list and delete") {
   REQUIRE(created.exit_code == 0);
   CHECK(json::parse(created.out)["memoryMib"] == "1024");
   CliRun listed = harness.Run({"describe-instance-types", "-o", "text"});
-  CHECK(listed.out == "g1.small\t1\t1024\t10\n");
+  CHECK(listed.out == "g1.small\t1\t1024\t10\tany\n");
   CHECK(harness
             .Run({"create-instance-type", "--instance-type", "x", "--vcpus", "0", "--memory-mib",
                   "1", "--root-disk-gib", "1"})

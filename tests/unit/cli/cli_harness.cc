@@ -28,6 +28,9 @@ CliRun CliHarness::Run(const std::vector<std::string>& args) {
   env.stderr_is_tty = stderr_is_tty;
   env.no_color = no_color;
   env.endpoint_from_env = endpoint_from_env;
+  env.profile_from_env = profile_from_env;
+  env.api_key_from_env = api_key_from_env;
+  env.config_path = config_path;
   env.clock = &clock;
   env.sleeper = &sleeper;
   env.connect = [this](const std::string& endpoint) {

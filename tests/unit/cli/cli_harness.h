@@ -55,6 +55,9 @@ class CliHarness {
   bool stderr_is_tty = false;
   bool no_color = false;
   std::optional<std::string> endpoint_from_env;
+  std::optional<std::string> profile_from_env;
+  std::optional<std::string> api_key_from_env;
+  std::optional<std::string> config_path;  // none by default: tests never read ~
 
   // Every endpoint the CLI asked to connect to.
   std::vector<std::string> endpoints_dialled;

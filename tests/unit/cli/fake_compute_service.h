@@ -1,6 +1,8 @@
 // An in-memory gureum.v1.Compute for the CLI's tests: instances move through scripted
 // states (one step per DescribeInstances call), the other resources are kept in
-// maps, every request is recorded, and any operation can be made to fail once.
+// maps, every request (and its API key metadata) is recorded, and any operation can
+// be made to fail once. It starts with two hosts (host-1 up in zone-a, host-2 down
+// in zone-b) and unlimited quotas for project p-default.
 // Errors travel as the real server's do (common/api_error.h). Thread-safe: gRPC
 // calls it from its own threads.
 #pragma once
@@ -42,6 +44,8 @@ class FakeComputeService final : public v1::Compute::Service {
 
   v1::Instance GetInstance(const std::string& instance_id);
   int CallCount(const std::string& operation);
+  // The x-gureum-api-key metadata of each call of `operation` ("" when absent).
+  std::vector<std::string> ApiKeys(const std::string& operation);
   // The requests of `operation`, oldest first.
   template <typename Request>
   std::vector<Request> Requests(const std::string& operation) {
@@ -95,6 +99,27 @@ class FakeComputeService final : public v1::Compute::Service {
                              v1::DeleteKeyPairResponse* response) override;
   grpc::Status DescribeHosts(grpc::ServerContext*, const v1::DescribeHostsRequest* request,
                              v1::DescribeHostsResponse* response) override;
+  grpc::Status DisableHost(grpc::ServerContext* context, const v1::DisableHostRequest* request,
+                           v1::Host* response) override;
+  grpc::Status EnableHost(grpc::ServerContext* context, const v1::EnableHostRequest* request,
+                          v1::Host* response) override;
+  grpc::Status DescribeAvailabilityZones(grpc::ServerContext* context,
+                                         const v1::DescribeAvailabilityZonesRequest* request,
+                                         v1::DescribeAvailabilityZonesResponse* response) override;
+  grpc::Status CreatePlacementGroup(grpc::ServerContext* context,
+                                    const v1::CreatePlacementGroupRequest* request,
+                                    v1::PlacementGroup* response) override;
+  grpc::Status DescribePlacementGroups(grpc::ServerContext* context,
+                                       const v1::DescribePlacementGroupsRequest* request,
+                                       v1::DescribePlacementGroupsResponse* response) override;
+  grpc::Status DeletePlacementGroup(grpc::ServerContext* context,
+                                    const v1::DeletePlacementGroupRequest* request,
+                                    v1::DeletePlacementGroupResponse* response) override;
+  grpc::Status DescribeQuotas(grpc::ServerContext* context,
+                              const v1::DescribeQuotasRequest* request,
+                              v1::DescribeQuotasResponse* response) override;
+  grpc::Status SetQuota(grpc::ServerContext* context, const v1::SetQuotaRequest* request,
+                        v1::Quota* response) override;
   grpc::Status WatchEvents(grpc::ServerContext*, const v1::WatchEventsRequest* request,
                            grpc::ServerWriter<v1::Event>* writer) override;
 
@@ -106,8 +131,10 @@ class FakeComputeService final : public v1::Compute::Service {
   };
 
   // Records the request; returns the injected failure for `operation`, if any.
-  grpc::Status Begin(const std::string& operation, const google::protobuf::Message& request);
+  grpc::Status Begin(grpc::ServerContext* context, const std::string& operation,
+                     const google::protobuf::Message& request);
   InstanceRecord* Find(const std::string& instance_id);
+  v1::Host* FindHost(const std::string& id_or_name);
   grpc::Status ChangeStates(const google::protobuf::RepeatedPtrField<std::string>& ids,
                             const std::string& via_state, const std::string& final_state,
                             const std::string& desired_state,
@@ -126,6 +153,9 @@ class FakeComputeService final : public v1::Compute::Service {
   std::vector<v1::Image> images_;
   std::vector<v1::KeyPairInfo> key_pairs_;
   std::vector<v1::Host> hosts_;
+  std::vector<v1::PlacementGroup> placement_groups_;
+  std::vector<v1::Quota> quotas_;
+  std::map<std::string, std::vector<std::string>> api_keys_;
 };
 
 // EC2's numeric code of a state name.

@@ -78,8 +78,9 @@ TEST_CASE("the instances table shows the chosen columns and the Name tag") {
         "i-1\tpending\t-\t-\th-7\t-\t-\t-\n");
 }
 
-TEST_CASE("host capacity reads allocated over total") {
-  // This test verifies the host table's capacity cells and hypervisor column.
+TEST_CASE("host capacity reads allocated over the physical size without a capacity") {
+  // This test verifies the host table's capacity cells and hypervisor column for a
+  // controller that reports no schedulable capacity (the physical size is shown).
   google::protobuf::RepeatedPtrField<v1::Host> hosts;
   v1::Host* host = hosts.Add();
   host->set_host_id("h-1");
@@ -97,7 +98,28 @@ TEST_CASE("host capacity reads allocated over total") {
   host->set_instance_count(3);
   std::ostringstream text;
   HostsTable(hosts).RenderTabSeparated(text);
-  CHECK(text.str() == "h-1\tnode-a\tup\tyes\tlibvirt/qemu\t-\t3/8\t4096/16384\t20/100\t3\t-\n");
+  CHECK(text.str() ==
+        "h-1\tnode-a\tup\tyes\tlibvirt/qemu\t-\t3/8\t4096/16384\t20/100\t3\t0\t-\t-\n");
+}
+
+TEST_CASE("host capacity reads allocated over the schedulable capacity") {
+  // This test verifies that overcommitted capacity replaces the physical size, with
+  // a decimal only when it is fractional, and the disabled reason column.
+  google::protobuf::RepeatedPtrField<v1::Host> hosts;
+  v1::Host* host = hosts.Add();
+  host->set_host_id("h-1");
+  host->set_vcpus(8);
+  host->set_vcpu_capacity(12.5);
+  host->set_allocated_vcpus(3);
+  host->set_memory_mib(16384);
+  host->set_memory_capacity_mib(24576);
+  host->set_disk_gib(100);
+  host->set_disk_capacity_gib(100);
+  host->set_building_count(2);
+  host->set_disabled_reason("maintenance");
+  std::ostringstream text;
+  HostsTable(hosts).RenderTabSeparated(text);
+  CHECK(text.str() == "h-1\t-\t-\tno\t-\t-\t3/12.5\t0/24576\t0/100\t0\t2\t-\tmaintenance\n");
 }
 
 TEST_CASE("instance states get colours that tell running from stopped") {
