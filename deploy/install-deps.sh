@@ -14,7 +14,7 @@ packages=(
   libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base genisoimage
   busybox-static linux-image-cloud-amd64 syslinux-common extlinux e2fsprogs fdisk cpio
   # tests
-  openssh-client procps iproute2 jq
+  openssh-client procps iproute2 jq zsh
 )
 
 missing=()
