@@ -40,6 +40,7 @@ inline constexpr std::string_view kInsufficientInstanceCapacity = "InsufficientI
 inline constexpr std::string_view kIdempotentParameterMismatch = "IdempotentParameterMismatch";
 inline constexpr std::string_view kDependencyViolation = "DependencyViolation";
 inline constexpr std::string_view kDryRunOperation = "DryRunOperation";
+inline constexpr std::string_view kRequestLimitExceeded = "RequestLimitExceeded";
 inline constexpr std::string_view kUnavailable = "ServiceUnavailable";
 inline constexpr std::string_view kInternalError = "InternalError";
 }  // namespace errc

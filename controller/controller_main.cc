@@ -40,6 +40,30 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--heartbeat-interval-ms", heartbeat_ms, "agent heartbeat interval")
       ->capture_default_str();
+  int64_t heartbeat_ttl_ms = 10000;
+  app.add_option("--heartbeat-ttl-ms", heartbeat_ttl_ms,
+                 "a host with no heartbeat for this long is unreachable")
+      ->capture_default_str();
+  int64_t pending_timeout_s = 900;
+  app.add_option("--pending-timeout-s", pending_timeout_s,
+                 "an instance pending this long on a reachable host is failed")
+      ->capture_default_str();
+  int64_t transition_timeout_s = 600;
+  app.add_option("--transition-timeout-s", transition_timeout_s,
+                 "an instance stopping or shutting down this long is retried")
+      ->capture_default_str();
+  int64_t janitor_interval_ms = 30000;
+  app.add_option("--janitor-interval-ms", janitor_interval_ms,
+                 "how often purges and the instance reconciler run")
+      ->capture_default_str();
+  app.add_option("--max-inflight-requests", options.max_inflight_requests,
+                 "API calls served at once; more are refused with RequestLimitExceeded")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  int64_t startup_grace_ms = 0;
+  app.add_option("--startup-grace-ms", startup_grace_ms,
+                 "after start, hosts keep their last state this long (0 = the TTL)")
+      ->capture_default_str();
   app.add_option("--network", options.network.name, "libvirt network instances attach to")
       ->capture_default_str();
   app.add_option("--network-cidr", options.network.cidr, "the network's IPv4 prefix (IPAM pool)")
@@ -87,6 +111,16 @@ int main(int argc, char** argv) {
   }
   options.terminated_retention = std::chrono::seconds(retention_s);
   options.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);
+  options.heartbeat_ttl = std::chrono::milliseconds(heartbeat_ttl_ms);
+  options.startup_grace = std::chrono::milliseconds(startup_grace_ms);
+  options.pending_timeout = std::chrono::seconds(pending_timeout_s);
+  options.transition_timeout = std::chrono::seconds(transition_timeout_s);
+  options.janitor_interval = std::chrono::milliseconds(janitor_interval_ms);
+  if (heartbeat_ttl_ms <= heartbeat_ms) {
+    std::cerr << "gureum-controller: --heartbeat-ttl-ms must be longer than "
+                 "--heartbeat-interval-ms\n";
+    return 2;
+  }
   if (options.database.empty()) options.database = options.data_dir + "/gureum.db";
 
   if (*backup) {

@@ -1,5 +1,6 @@
 #include "controller/controller_server.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
@@ -7,6 +8,7 @@
 #include "controller/agents/agent_controller_service.h"
 #include "controller/agents/agent_registry.h"
 #include "controller/api/compute_service.h"
+#include "controller/core/instance_reconciler.h"
 #include "controller/core/janitor.h"
 
 namespace gureum::controller {
@@ -33,9 +35,10 @@ struct ControllerServer::Parts {
         reports(core),
         desired(*store, ips.network()),
         janitor(core, JanitorOptions{o.terminated_retention, std::chrono::hours(48)}),
+        reconciler(core, ReconcilerOptions{o.pending_timeout, o.transition_timeout}),
         compute(ComputeCore{core, launcher, power, queries, images, key_pairs, instance_types,
                             hosts, registry, placement_groups, quotas},
-                RequestValidator()),
+                RequestValidator(), o.max_inflight_requests),
         agent_service(registry, hosts, reports, desired, blobs, o.heartbeat_interval) {}
 
   std::unique_ptr<Store> store;
@@ -59,6 +62,7 @@ struct ControllerServer::Parts {
   AgentReportApplier reports;
   DesiredSetBuilder desired;
   Janitor janitor;
+  InstanceReconciler reconciler;
   ComputeService compute;
   AgentControllerService agent_service;
 };
@@ -76,15 +80,6 @@ absl::StatusOr<int> ControllerServer::Start() {
   if (ec) return absl::UnavailableError("cannot create " + options_.data_dir + ": " + ec.message());
   auto store = Store::Open(options_.database);
   if (!store.ok()) return store.status();
-  // No agent is connected yet: every host is down until its agent returns.
-  if (auto s = (*store)->Write([](Repositories& repos) {
-        for (const HostRecord& host : repos.hosts.List())
-          repos.hosts.SetState(host.host_id, "down");
-        return absl::OkStatus();
-      });
-      !s.ok()) {
-    return s;
-  }
   auto ips = IpAllocator::Create(options_.network);
   if (!ips.ok()) return ips.status();
   auto scheduler = Scheduler::Create(options_.scheduler);
@@ -119,11 +114,40 @@ absl::StatusOr<int> ControllerServer::Start() {
       } else if (*purged > 0) {
         spdlog::info("janitor purged {} terminated instance(s)", *purged);
       }
+      auto reconciled = parts_->reconciler.RunOnce();
+      if (!reconciled.ok()) {
+        spdlog::warn("reconciler: {}", reconciled.status().ToString());
+      } else if (reconciled->failed + reconciled->retried > 0) {
+        spdlog::warn("reconciler: {} stuck launch(es) failed, {} stuck transition(s) retried",
+                     reconciled->failed, reconciled->retried);
+      }
       lock.lock();
       stop_cv_.wait_for(lock, options_.janitor_interval, [this] { return stopping_; });
     }
   });
-  spdlog::info("controller listening on port {} (database {})", port, options_.database);
+  monitor_ = std::thread([this] {
+    // Hosts keep their stored state during the grace period; afterwards any
+    // host without a recent heartbeat (e.g. whose agent did not come back) is
+    // unreachable.
+    const auto ttl = options_.heartbeat_ttl;
+    const auto grace = options_.startup_grace.count() > 0 ? options_.startup_grace : ttl;
+    const int64_t check_after = clock_.NowMillis() + grace.count();
+    const auto period =
+        std::clamp(ttl / 4, std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      const int64_t now = clock_.NowMillis();
+      if (now >= check_after) {
+        auto expired = parts_->hosts.ExpireSilentHosts(now, ttl.count());
+        if (!expired.ok()) spdlog::warn("host monitor: {}", expired.status().ToString());
+      }
+      lock.lock();
+      stop_cv_.wait_for(lock, period, [this] { return stopping_; });
+    }
+  });
+  spdlog::info("controller listening on port {} (database {}); heartbeat TTL {} ms", port,
+               options_.database, options_.heartbeat_ttl.count());
   return port;
 }
 
@@ -136,6 +160,7 @@ void ControllerServer::Shutdown() {
   stop_cv_.notify_all();
   if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   if (janitor_.joinable()) janitor_.join();
+  if (monitor_.joinable()) monitor_.join();
 }
 
 void ControllerServer::Wait() {

@@ -26,6 +26,16 @@ struct ControllerOptions {
   std::string data_dir = "/var/lib/gureum/controller";
   std::string database;  // default: <data_dir>/gureum.db
   std::chrono::milliseconds heartbeat_interval{2000};
+  // A host with no heartbeat for this long is unreachable.
+  std::chrono::milliseconds heartbeat_ttl{10000};
+  // After start, hosts keep their last state this long so agents can
+  // reconnect (as Nomad after a leader change); 0 = the TTL.
+  std::chrono::milliseconds startup_grace{0};
+  // Unary API calls allowed at once; more get RequestLimitExceeded.
+  int max_inflight_requests = 256;
+  // Deadlines of the instance reconciler (run with the janitor).
+  std::chrono::milliseconds pending_timeout{std::chrono::minutes(15)};
+  std::chrono::milliseconds transition_timeout{std::chrono::minutes(10)};
   std::chrono::milliseconds janitor_interval{30000};
   std::chrono::milliseconds terminated_retention{std::chrono::hours(1)};
   NetworkConfig network;
@@ -52,6 +62,7 @@ class ControllerServer {
   std::unique_ptr<Parts> parts_;
   std::unique_ptr<grpc::Server> server_;
   std::thread janitor_;
+  std::thread monitor_;  // host liveness
   std::mutex mutex_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;  // guarded by mutex_

@@ -81,8 +81,8 @@ grpc::Status AgentControllerService::Connect(
   session->Close();
   if (registry_.Remove(session.get())) {
     spdlog::info("agent for host {} disconnected", reg.host_name());
-    if (auto s = hosts_.MarkDown(host_id, "agent disconnected"); !s.ok()) {
-      spdlog::warn("marking {} down: {}", reg.host_name(), s.ToString());
+    if (auto s = hosts_.MarkUnreachable(host_id, "agent disconnected"); !s.ok()) {
+      spdlog::warn("marking {} unreachable: {}", reg.host_name(), s.ToString());
     }
   }
   return grpc::Status::OK;

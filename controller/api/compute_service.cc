@@ -46,6 +46,8 @@ grpc::Status ComputeService::RunInstances(grpc::ServerContext* context,
                                           const v1::RunInstancesRequest* request,
                                           v1::RunInstancesResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "RunInstances", limiter_.Refusal());
   v1::RunInstancesRequest req = *request;
   if (auto s = validator_.RunInstances(req); !s.ok()) return Fail(ctx, "RunInstances", s);
   return Reply(ctx, "RunInstances", c_.launcher.Run(ctx, req), response);
@@ -55,6 +57,8 @@ grpc::Status ComputeService::DescribeInstances(grpc::ServerContext* context,
                                                const v1::DescribeInstancesRequest* request,
                                                v1::DescribeInstancesResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DescribeInstances", limiter_.Refusal());
   if (auto s = validator_.DescribeInstances(*request); !s.ok()) {
     return Fail(ctx, "DescribeInstances", s);
   }
@@ -65,6 +69,8 @@ grpc::Status ComputeService::StartInstances(grpc::ServerContext* context,
                                             const v1::StartInstancesRequest* request,
                                             v1::InstanceStateChangeResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "StartInstances", limiter_.Refusal());
   if (auto s = validator_.InstanceIds(request->instance_ids()); !s.ok()) {
     return Fail(ctx, "StartInstances", s);
   }
@@ -76,6 +82,8 @@ grpc::Status ComputeService::StopInstances(grpc::ServerContext* context,
                                            const v1::StopInstancesRequest* request,
                                            v1::InstanceStateChangeResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "StopInstances", limiter_.Refusal());
   if (auto s = validator_.InstanceIds(request->instance_ids()); !s.ok()) {
     return Fail(ctx, "StopInstances", s);
   }
@@ -88,6 +96,8 @@ grpc::Status ComputeService::RebootInstances(grpc::ServerContext* context,
                                              const v1::RebootInstancesRequest* request,
                                              v1::RebootInstancesResponse*) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "RebootInstances", limiter_.Refusal());
   if (auto s = validator_.InstanceIds(request->instance_ids()); !s.ok()) {
     return Fail(ctx, "RebootInstances", s);
   }
@@ -99,6 +109,8 @@ grpc::Status ComputeService::TerminateInstances(grpc::ServerContext* context,
                                                 const v1::TerminateInstancesRequest* request,
                                                 v1::InstanceStateChangeResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "TerminateInstances", limiter_.Refusal());
   if (auto s = validator_.InstanceIds(request->instance_ids()); !s.ok()) {
     return Fail(ctx, "TerminateInstances", s);
   }
@@ -111,6 +123,8 @@ grpc::Status ComputeService::GetConsoleOutput(grpc::ServerContext* context,
                                               const v1::GetConsoleOutputRequest* request,
                                               v1::GetConsoleOutputResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "GetConsoleOutput", limiter_.Refusal());
   if (auto s = validator_.InstanceId(request->instance_id(), "InstanceId"); !s.ok()) {
     return Fail(ctx, "GetConsoleOutput", s);
   }
@@ -130,6 +144,8 @@ grpc::Status ComputeService::DescribeInstanceTypes(grpc::ServerContext* context,
                                                    const v1::DescribeInstanceTypesRequest* request,
                                                    v1::DescribeInstanceTypesResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DescribeInstanceTypes", limiter_.Refusal());
   return Reply(ctx, "DescribeInstanceTypes",
                c_.instance_types.Describe(Ids(request->instance_types())), response);
 }
@@ -138,6 +154,8 @@ grpc::Status ComputeService::CreateInstanceType(grpc::ServerContext* context,
                                                 const v1::CreateInstanceTypeRequest* request,
                                                 v1::InstanceTypeInfo* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "CreateInstanceType", limiter_.Refusal());
   if (auto s = validator_.InstanceType(request->instance_type()); !s.ok()) {
     return Fail(ctx, "CreateInstanceType", s);
   }
@@ -149,6 +167,8 @@ grpc::Status ComputeService::DeleteInstanceType(grpc::ServerContext* context,
                                                 const v1::DeleteInstanceTypeRequest* request,
                                                 v1::DeleteInstanceTypeResponse*) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DeleteInstanceType", limiter_.Refusal());
   return Fail(ctx, "DeleteInstanceType", c_.instance_types.Delete(ctx, request->instance_type()));
 }
 
@@ -156,6 +176,8 @@ grpc::Status ComputeService::DescribeImages(grpc::ServerContext* context,
                                             const v1::DescribeImagesRequest* request,
                                             v1::DescribeImagesResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DescribeImages", limiter_.Refusal());
   if (auto s = validator_.DescribeImages(*request); !s.ok()) return Fail(ctx, "DescribeImages", s);
   return Reply(ctx, "DescribeImages", c_.images.Describe(ctx, *request), response);
 }
@@ -164,6 +186,8 @@ grpc::Status ComputeService::ImportImage(grpc::ServerContext* context,
                                          const v1::ImportImageRequest* request,
                                          v1::Image* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "ImportImage", limiter_.Refusal());
   if (auto s = validator_.ImportImage(*request); !s.ok()) return Fail(ctx, "ImportImage", s);
   return Reply(ctx, "ImportImage", c_.images.Import(ctx, *request), response);
 }
@@ -172,6 +196,8 @@ grpc::Status ComputeService::DeregisterImage(grpc::ServerContext* context,
                                              const v1::DeregisterImageRequest* request,
                                              v1::DeregisterImageResponse*) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DeregisterImage", limiter_.Refusal());
   if (auto s = validator_.ImageId(request->image_id(), "ImageId"); !s.ok()) {
     return Fail(ctx, "DeregisterImage", s);
   }
@@ -182,6 +208,8 @@ grpc::Status ComputeService::CreateKeyPair(grpc::ServerContext* context,
                                            const v1::CreateKeyPairRequest* request,
                                            v1::CreateKeyPairResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "CreateKeyPair", limiter_.Refusal());
   if (auto s = validator_.KeyName(request->key_name(), "KeyName"); !s.ok()) {
     return Fail(ctx, "CreateKeyPair", s);
   }
@@ -192,6 +220,8 @@ grpc::Status ComputeService::ImportKeyPair(grpc::ServerContext* context,
                                            const v1::ImportKeyPairRequest* request,
                                            v1::KeyPairInfo* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "ImportKeyPair", limiter_.Refusal());
   if (auto s = validator_.KeyName(request->key_name(), "KeyName"); !s.ok()) {
     return Fail(ctx, "ImportKeyPair", s);
   }
@@ -202,6 +232,8 @@ grpc::Status ComputeService::DescribeKeyPairs(grpc::ServerContext* context,
                                               const v1::DescribeKeyPairsRequest* request,
                                               v1::DescribeKeyPairsResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DescribeKeyPairs", limiter_.Refusal());
   return Reply(ctx, "DescribeKeyPairs", c_.key_pairs.Describe(ctx, *request), response);
 }
 
@@ -209,6 +241,8 @@ grpc::Status ComputeService::DeleteKeyPair(grpc::ServerContext* context,
                                            const v1::DeleteKeyPairRequest* request,
                                            v1::DeleteKeyPairResponse*) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DeleteKeyPair", limiter_.Refusal());
   if (request->key_pair_id().empty()) {
     if (auto s = validator_.KeyName(request->key_name(), "KeyName"); !s.ok()) {
       return Fail(ctx, "DeleteKeyPair", s);
@@ -221,6 +255,8 @@ grpc::Status ComputeService::DescribeHosts(grpc::ServerContext* context,
                                            const v1::DescribeHostsRequest* request,
                                            v1::DescribeHostsResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DescribeHosts", limiter_.Refusal());
   return Reply(ctx, "DescribeHosts", c_.hosts.Describe(ctx, Ids(request->host_ids())), response);
 }
 
@@ -228,6 +264,8 @@ grpc::Status ComputeService::DisableHost(grpc::ServerContext* context,
                                          const v1::DisableHostRequest* request,
                                          v1::Host* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DisableHost", limiter_.Refusal());
   if (auto s = validator_.DisableHost(*request); !s.ok()) return Fail(ctx, "DisableHost", s);
   return Reply(ctx, "DisableHost",
                c_.hosts.SetEnabled(ctx, request->host_id(), false, request->reason()), response);
@@ -236,6 +274,8 @@ grpc::Status ComputeService::DisableHost(grpc::ServerContext* context,
 grpc::Status ComputeService::EnableHost(grpc::ServerContext* context,
                                         const v1::EnableHostRequest* request, v1::Host* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "EnableHost", limiter_.Refusal());
   if (auto s = validator_.Name(request->host_id(), "HostId"); !s.ok()) {
     return Fail(ctx, "EnableHost", s);
   }
@@ -246,6 +286,8 @@ grpc::Status ComputeService::DescribeAvailabilityZones(
     grpc::ServerContext* context, const v1::DescribeAvailabilityZonesRequest* request,
     v1::DescribeAvailabilityZonesResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DescribeAvailabilityZones", limiter_.Refusal());
   return Reply(ctx, "DescribeAvailabilityZones",
                c_.hosts.DescribeZones(ctx, Ids(request->zone_names())), response);
 }
@@ -254,6 +296,8 @@ grpc::Status ComputeService::CreatePlacementGroup(grpc::ServerContext* context,
                                                   const v1::CreatePlacementGroupRequest* request,
                                                   v1::PlacementGroup* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "CreatePlacementGroup", limiter_.Refusal());
   if (auto s = validator_.CreatePlacementGroup(*request); !s.ok()) {
     return Fail(ctx, "CreatePlacementGroup", s);
   }
@@ -264,6 +308,8 @@ grpc::Status ComputeService::DescribePlacementGroups(
     grpc::ServerContext* context, const v1::DescribePlacementGroupsRequest* request,
     v1::DescribePlacementGroupsResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DescribePlacementGroups", limiter_.Refusal());
   return Reply(ctx, "DescribePlacementGroups", c_.placement_groups.Describe(ctx, *request),
                response);
 }
@@ -272,6 +318,8 @@ grpc::Status ComputeService::DeletePlacementGroup(grpc::ServerContext* context,
                                                   const v1::DeletePlacementGroupRequest* request,
                                                   v1::DeletePlacementGroupResponse*) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DeletePlacementGroup", limiter_.Refusal());
   if (auto s = validator_.DeletePlacementGroup(*request); !s.ok()) {
     return Fail(ctx, "DeletePlacementGroup", s);
   }
@@ -282,12 +330,16 @@ grpc::Status ComputeService::DescribeQuotas(grpc::ServerContext* context,
                                             const v1::DescribeQuotasRequest* request,
                                             v1::DescribeQuotasResponse* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "DescribeQuotas", limiter_.Refusal());
   return Reply(ctx, "DescribeQuotas", c_.quotas.Describe(ctx, *request), response);
 }
 
 grpc::Status ComputeService::SetQuota(grpc::ServerContext* context,
                                       const v1::SetQuotaRequest* request, v1::Quota* response) {
   RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "SetQuota", limiter_.Refusal());
   if (auto s = validator_.SetQuota(*request); !s.ok()) return Fail(ctx, "SetQuota", s);
   return Reply(ctx, "SetQuota", c_.quotas.Set(ctx, *request), response);
 }

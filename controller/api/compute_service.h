@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "controller/agents/agent_registry.h"
+#include "controller/api/inflight_limiter.h"
 #include "controller/api/request_validator.h"
 #include "controller/core/host_directory.h"
 #include "controller/core/image_catalog.h"
@@ -39,8 +40,10 @@ struct ComputeCore {
 
 class ComputeService final : public v1::Compute::Service {
  public:
-  ComputeService(ComputeCore core, RequestValidator validator)
-      : c_(core), validator_(std::move(validator)) {}
+  // At most `max_inflight` unary calls run at once; more are refused with
+  // RequestLimitExceeded (event streams are not counted).
+  ComputeService(ComputeCore core, RequestValidator validator, int max_inflight = 256)
+      : c_(core), validator_(std::move(validator)), limiter_(max_inflight) {}
 
   grpc::Status RunInstances(grpc::ServerContext*, const v1::RunInstancesRequest*,
                             v1::RunInstancesResponse*) override;
@@ -101,6 +104,7 @@ class ComputeService final : public v1::Compute::Service {
 
   ComputeCore c_;
   RequestValidator validator_;
+  InflightLimiter limiter_;
 };
 
 }  // namespace gureum::controller

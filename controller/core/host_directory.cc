@@ -43,14 +43,55 @@ absl::Status HostDirectory::Heartbeat(const std::string& host_id,
                                       const agent::v1::Heartbeat& heartbeat) {
   image_index_.Update(host_id, {heartbeat.cached_blobs().begin(), heartbeat.cached_blobs().end()});
   const int64_t now = core_.clock.NowMillis();
-  return core_.store.Write([&](Repositories& repos) {
+  auto state = core_.store.Write([&](Repositories& repos) -> absl::StatusOr<std::string> {
     repos.hosts.TouchHeartbeat(host_id, now);
-    return absl::OkStatus();
+    auto host = repos.hosts.Get(host_id);
+    return host ? host->state : std::string("up");
   });
+  if (!state.ok()) return state.status();
+  // A host marked unreachable whose heartbeats come back on the same stream
+  // (a network cut that healed before the stream broke) is up again.
+  if (*state != "up") return SetState(host_id, "up", "heartbeats resumed");
+  return absl::OkStatus();
 }
 
-absl::Status HostDirectory::MarkDown(const std::string& host_id, const std::string& why) {
-  return SetState(host_id, "down", why);
+absl::Status HostDirectory::MarkUnreachable(const std::string& host_id, const std::string& why) {
+  return SetState(host_id, "unreachable", why);
+}
+
+absl::StatusOr<int> HostDirectory::ExpireSilentHosts(int64_t now_ms, int64_t ttl_ms) {
+  auto silent =
+      core_.store.Read([&](Repositories& repos) -> absl::StatusOr<std::vector<HostRecord>> {
+        std::vector<HostRecord> out;
+        for (HostRecord& host : repos.hosts.List()) {
+          if (host.state == "up" && now_ms - host.last_heartbeat > ttl_ms) out.push_back(host);
+        }
+        return out;
+      });
+  if (!silent.ok()) return silent.status();
+  RequestContext ctx;
+  ctx.request_id = "ctl-" + core_.ids.Hex(12);
+  ctx.actor = "controller";
+  int expired = 0;
+  for (const HostRecord& candidate : *silent) {
+    auto s = Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::Status {
+      // Re-read in the transaction: a heartbeat or reconnect may have come since.
+      auto host = repos.hosts.Get(candidate.host_id);
+      if (!host || host->state != "up" || now_ms - host->last_heartbeat <= ttl_ms) {
+        return absl::OkStatus();
+      }
+      repos.hosts.SetState(host->host_id, "unreachable");
+      RecordEvent(repos, changes, ctx, now_ms, "host", host->host_id, "host.state-changed",
+                  "host " + host->name + " is unreachable: no heartbeat for " +
+                      std::to_string((now_ms - host->last_heartbeat) / 1000) + " s (TTL " +
+                      std::to_string(ttl_ms / 1000) + " s)",
+                  "up", "unreachable");
+      ++expired;
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+  }
+  return expired;
 }
 
 absl::Status HostDirectory::SetState(const std::string& host_id, const std::string& state,

@@ -1,5 +1,7 @@
 // HostDirectory: hosts as their agents register them, their liveness
-// (up while an agent session is connected and heartbeating), maintenance
+// (`up` while the agent heartbeats; `unreachable` once its stream closes or
+// no heartbeat came within the TTL — instances there are then `unknown`,
+// never terminated or rescheduled), maintenance
 // (disable/enable), and the admin's view of hosts and availability zones with
 // capacity (after overcommit) and allocation. Thread-safe.
 #pragma once
@@ -25,7 +27,11 @@ class HostDirectory {
   // Records (or refreshes) the host and marks it up. Returns its row.
   absl::StatusOr<HostRecord> Register(const agent::v1::Register& registration);
   absl::Status Heartbeat(const std::string& host_id, const agent::v1::Heartbeat& heartbeat);
-  absl::Status MarkDown(const std::string& host_id, const std::string& why);
+  // The agent's stream closed: the host is unreachable at once.
+  absl::Status MarkUnreachable(const std::string& host_id, const std::string& why);
+  // Marks unreachable every up host whose last heartbeat is older than
+  // `ttl_ms` at `now_ms`; returns how many.
+  absl::StatusOr<int> ExpireSilentHosts(int64_t now_ms, int64_t ttl_ms);
   absl::StatusOr<v1::DescribeHostsResponse> Describe(const RequestContext& ctx,
                                                      const std::vector<std::string>& host_ids);
   // Admin: a disabled host keeps its instances but gets no new placements.

@@ -25,8 +25,31 @@ void ClientTokenRepository::Insert(const std::string& project_id, const std::str
       .Run();
 }
 
-int ClientTokenRepository::PurgeBefore(int64_t cutoff) {
-  db_.Prepare("DELETE FROM client_tokens WHERE created_at < ?").Bind(1, cutoff).Run();
+int ClientTokenRepository::MarkEnded(int64_t now) {
+  db_.Prepare(
+         "UPDATE client_tokens SET ended_at = ? WHERE ended_at IS NULL "
+         "AND operation = 'RunInstances' AND NOT EXISTS (SELECT 1 FROM instances i "
+         "WHERE i.reservation_id = CAST(client_tokens.result AS TEXT) "
+         "AND i.state != 'terminated')")
+      .Bind(1, now)
+      .Run();
+  int marked = db_.Changes();
+  db_.Prepare(
+         "UPDATE client_tokens SET ended_at = ? WHERE ended_at IS NULL "
+         "AND operation = 'ImportImage' AND NOT EXISTS (SELECT 1 FROM images m "
+         "WHERE m.image_id = CAST(client_tokens.result AS TEXT) AND m.state != 'deregistered')")
+      .Bind(1, now)
+      .Run();
+  return marked + db_.Changes();
+}
+
+int ClientTokenRepository::PurgeBefore(int64_t created_cutoff, int64_t ended_cutoff) {
+  db_.Prepare(
+         "DELETE FROM client_tokens WHERE created_at < ? AND ended_at IS NOT NULL "
+         "AND ended_at < ?")
+      .Bind(1, created_cutoff)
+      .Bind(2, ended_cutoff)
+      .Run();
   return db_.Changes();
 }
 

@@ -25,8 +25,13 @@ class ClientTokenRepository {
   std::optional<ClientTokenRecord> Get(const std::string& project_id, const std::string& token);
   void Insert(const std::string& project_id, const std::string& token,
               const ClientTokenRecord& record);
-  // Forgets tokens created before `cutoff`; returns how many.
-  int PurgeBefore(int64_t cutoff);
+  // Stamps `now` as the end of tokens whose resource has ended (every
+  // instance of the reservation terminated or purged; the image deregistered
+  // or gone); returns how many.
+  int MarkEnded(int64_t now);
+  // Forgets tokens created before `created_cutoff` whose resource ended before
+  // `ended_cutoff`; returns how many.
+  int PurgeBefore(int64_t created_cutoff, int64_t ended_cutoff);
 
  private:
   Database& db_;

@@ -174,6 +174,17 @@ std::vector<InstanceRecord> InstanceRepository::ListActiveOnHost(const std::stri
   return rows;
 }
 
+std::vector<InstanceRecord> InstanceRepository::ListInTransitionSince(int64_t cutoff) {
+  Statement s = db_.Prepare(std::string("SELECT ") + kColumns +
+                            " FROM instances i JOIN hosts h ON h.host_id = i.host_id "
+                            "WHERE i.state IN ('pending', 'stopping', 'shutting-down') "
+                            "AND i.state_changed_at < ? ORDER BY i.state_changed_at");
+  s.Bind(1, cutoff);
+  std::vector<InstanceRecord> rows;
+  while (s.Step()) rows.push_back(ReadRow(s));
+  return rows;
+}
+
 void InstanceRepository::UpdateState(const std::string& instance_id, const std::string& state,
                                      const std::string& reason_code,
                                      const std::string& reason_message, int64_t at) {

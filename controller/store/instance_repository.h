@@ -31,6 +31,9 @@ class InstanceRepository {
   std::vector<InstanceRecord> List(const InstanceQuery& query);
   // Every instance on a host that is not terminated, by seq.
   std::vector<InstanceRecord> ListActiveOnHost(const std::string& host_id);
+  // Instances in pending, stopping or shutting-down whose state changed
+  // before `cutoff` (ms), oldest first (tags not loaded).
+  std::vector<InstanceRecord> ListInTransitionSince(int64_t cutoff);
 
   void UpdateState(const std::string& instance_id, const std::string& state,
                    const std::string& reason_code, const std::string& reason_message, int64_t at);

@@ -241,6 +241,9 @@ BEGIN
     WHERE host_id = OLD.host_id;
 END;
 )sql"},
+      {3, "client tokens remember when their resource ended", R"sql(
+ALTER TABLE client_tokens ADD COLUMN ended_at INTEGER;
+)sql"},
   };
   return kMigrations;
 }

@@ -126,3 +126,39 @@ TEST_CASE("200 concurrent launches against capacity for 40 admit exactly 40", "[
 }
 
 }  // namespace gureum::testing
+
+namespace gureum::testing {
+
+TEST_CASE("overload is refused with RequestLimitExceeded, not queued", "[integration]") {
+  // This test verifies the in-flight bound: with room for one call at a time, 20 clients calling
+  // at once get answers that are either results or RequestLimitExceeded, never another error, and
+  // both kinds occur.
+  TestCluster cluster;
+  cluster.AddControllerArgs({"--max-inflight-requests", "1"});
+  cluster.StartController();
+  std::mutex mutex;
+  std::map<std::string, int> outcomes;
+  std::atomic<int> ready{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&] {
+      ComputeApi api(cluster.endpoint());
+      ready++;
+      while (ready < kClients) std::this_thread::yield();
+      for (int i = 0; i < 20; ++i) {
+        v1::DescribeInstanceTypesResponse response;
+        ApiErrorParts r = api.Call(&v1::Compute::Stub::DescribeInstanceTypes,
+                                   v1::DescribeInstanceTypesRequest(), &response);
+        std::lock_guard lock(mutex);
+        outcomes[r.code]++;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  INFO("outcomes: ok " << outcomes[""] << ", refused " << outcomes["RequestLimitExceeded"]);
+  CHECK(outcomes[""] > 0);
+  CHECK(outcomes["RequestLimitExceeded"] > 0);
+  CHECK(outcomes[""] + outcomes["RequestLimitExceeded"] == kClients * 20);
+}
+
+}  // namespace gureum::testing

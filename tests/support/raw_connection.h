@@ -3,6 +3,8 @@
 // not depend on the code under test. Not thread-safe.
 #pragma once
 
+#include <unistd.h>
+
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
@@ -25,6 +27,19 @@ class RawConnection {
   RawConnection& operator=(const RawConnection&) = delete;
 
   virConnectPtr get() const { return conn_; }
+
+  // Opens a new connection (after libvirtd was restarted); the old one is
+  // closed. Retries for up to 30 s while the daemon comes up.
+  void Reconnect() {
+    virConnectClose(conn_);
+    conn_ = nullptr;
+    for (int attempt = 0; attempt < 300 && conn_ == nullptr; ++attempt) {
+      conn_ = virConnectOpen(kSystemUri);
+      if (conn_ == nullptr) usleep(100 * 1000);
+    }
+    if (conn_ == nullptr) throw std::runtime_error("cannot reconnect to qemu:///system");
+    virConnSetErrorFunc(conn_, nullptr, [](void*, virErrorPtr) {});
+  }
 
   // Destroys (if running) and undefines a domain by name; quiet if absent.
   void RemoveDomain(const std::string& name) const {

@@ -182,6 +182,18 @@ std::string TestCluster::ImportImage(const std::string& name) {
   return doc["imageId"];
 }
 
+bool TestCluster::BackupDatabase(const std::string& file) {
+  RunResult r = Run({BinPath("gureum-controller"), "--database", database(), "backup", file},
+                    std::chrono::seconds(60));
+  return r.exit_code == 0;
+}
+
+void TestCluster::RestoreDatabase(const std::string& file) {
+  std::filesystem::copy_file(file, database(), std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::remove(database() + "-wal");
+  std::filesystem::remove(database() + "-shm");
+}
+
 int64_t TestCluster::CountRows(const std::string& table) {
   return QueryInt("SELECT COUNT(*) FROM " + table);
 }

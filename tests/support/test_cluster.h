@@ -62,6 +62,11 @@ class TestCluster {
   std::string ImportImage(const std::string& name);
   // Rows in a table of the controller's database (read-only sqlite3 query).
   int64_t CountRows(const std::string& table);
+  // `gureum-controller backup FILE` on the live database; true on exit 0.
+  bool BackupDatabase(const std::string& file);
+  // With the controller stopped: puts `file` in place of the database (and
+  // drops its WAL), as docs/operations.md says to restore.
+  void RestoreDatabase(const std::string& file);
   // The first column of the first row of a read-only query (-1 if none).
   int64_t QueryInt(const std::string& sql);
 

@@ -3,8 +3,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -218,5 +221,18 @@ bool SystemEnv::HasDhcpLease(const std::string& mac) const {
 void SystemEnv::StopAgent(bool kill9) { cluster_.StopAgent(agent_, kill9); }
 
 void SystemEnv::StartAgent() { cluster_.StartAgent(agent_); }
+
+void SystemEnv::KillAndRestartLibvirtd() {
+  std::ifstream pid_file("/run/libvirtd.pid");
+  pid_t pid = 0;
+  if (!(pid_file >> pid) || pid <= 1) throw std::runtime_error("no /run/libvirtd.pid");
+  if (kill(pid, SIGKILL) != 0) throw std::runtime_error("cannot kill libvirtd");
+  if (!Eventually([&] { return kill(pid, 0) != 0; }, std::chrono::seconds(30))) {
+    throw std::runtime_error("libvirtd did not die");
+  }
+  std::remove("/run/libvirtd.pid");
+  if (std::system("libvirtd -d") != 0) throw std::runtime_error("cannot start libvirtd");
+  raw_.Reconnect();
+}
 
 }  // namespace gureum::testing

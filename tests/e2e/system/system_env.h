@@ -80,6 +80,9 @@ class SystemEnv {
   // SIGKILL (or SIGTERM) the agent and start it again on the same data dir.
   void StopAgent(bool kill9);
   void StartAgent();
+  // SIGKILL libvirtd (its guests' QEMU processes live on), start it again and
+  // reconnect the test's own libvirt connection.
+  void KillAndRestartLibvirtd();
 
   TestCluster& cluster() { return cluster_; }
   TestNetwork& network() { return network_; }
@@ -87,7 +90,7 @@ class SystemEnv {
   std::string agent_dir() const { return cluster_.AgentDir(agent_); }
 
  private:
-  RawConnection raw_;
+  mutable RawConnection raw_;
   TestNetwork network_;
   TestCluster cluster_;
   int agent_ = -1;

@@ -126,3 +126,40 @@ TEST_CASE("availability zones sum their hosts' capacity and allocation") {
 }
 
 }  // namespace gureum::controller
+
+namespace gureum::controller {
+
+TEST_CASE("a host silent for longer than the TTL becomes unreachable until it heartbeats again") {
+  // This test verifies the heartbeat TTL: within the TTL nothing changes; past it the host is
+  // unreachable (event with the silence and the TTL) and its instances' status unknown but their
+  // state kept; a heartbeat brings it back up; a host whose stream closed is unreachable at once.
+  testing::CoreHarness h;
+  HostDirectory hosts(h.core(), h.image_index());
+  const std::string host = h.AddHost("host-a");
+  const std::string image = h.AddImage();
+  auto launched = h.launcher().Run(h.Ctx(), testing::RunRequest(image));
+  REQUIRE(launched.ok());
+  const std::string id = launched->instances(0).instance_id();
+  h.ForceState(id, "running", "running");
+
+  h.clock().Advance(std::chrono::milliseconds(9000));
+  CHECK(hosts.ExpireSilentHosts(h.clock().NowMillis(), 10000).value() == 0);
+  h.clock().Advance(std::chrono::milliseconds(2000));
+  CHECK(hosts.ExpireSilentHosts(h.clock().NowMillis(), 10000).value() == 1);
+  CHECK(hosts.ExpireSilentHosts(h.clock().NowMillis(), 10000).value() == 0);  // once
+  CHECK(h.Instance(id)->host_state == "unreachable");
+  CHECK(h.Instance(id)->state == "running");
+  auto events = h.EventsOf(host);
+  CHECK(events.back().to_state == "unreachable");
+  CHECK_THAT(events.back().message, Catch::Contains("no heartbeat for 11 s (TTL 10 s)"));
+
+  REQUIRE(hosts.Heartbeat(host, agent::v1::Heartbeat()).ok());
+  CHECK(h.Instance(id)->host_state == "up");
+  CHECK(h.EventsOf(host).back().message == "host host-a is up: heartbeats resumed");
+
+  REQUIRE(hosts.MarkUnreachable(host, "agent disconnected").ok());
+  CHECK(h.Instance(id)->host_state == "unreachable");
+  CHECK(h.Instance(id)->state == "running");
+}
+
+}  // namespace gureum::controller

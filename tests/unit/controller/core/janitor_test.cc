@@ -46,9 +46,10 @@ TEST_CASE("terminated instances are purged only after their retention") {
   CHECK(h.Instance(live).has_value());
 }
 
-TEST_CASE("client tokens are forgotten after their retention") {
-  // This test verifies that the janitor purges idempotency records by age, so
-  // an old token can be used for a new launch.
+TEST_CASE("client tokens are kept 48 h and until 24 h after their instances ended") {
+  // This test verifies that the janitor keeps an idempotency record while its instances live
+  // (however old), and purges it once 48 h old and 24 h after the last instance ended, after
+  // which the token can be used for a new launch.
   testing::CoreHarness h;
   h.AddHost("host-a");
   InstanceLauncher& launcher = h.launcher();
@@ -64,13 +65,25 @@ TEST_CASE("client tokens are forgotten after their retention") {
   REQUIRE(same.ok());
   CHECK(same->reservation_id() == first->reservation_id());
 
+  auto token_kept = [&] {
+    return h.store()
+        .Read([](Repositories& repos) -> absl::StatusOr<bool> {
+          return repos.client_tokens.Get("default", "tok-1").has_value();
+        })
+        .value();
+  };
+  h.clock().Advance(100h);  // the instance still lives: the token stays
+  REQUIRE(janitor.RunOnce().ok());
+  CHECK(token_kept());
+  h.ForceState(first->instances(0).instance_id(), "terminated", "terminated");
+  REQUIRE(janitor.RunOnce().ok());  // notices the end (it runs every 30 s)
+  h.clock().Advance(23h);
+  REQUIRE(janitor.RunOnce().ok());
+  CHECK(token_kept());
+  CHECK(launcher.Run(h.Ctx(), request)->reservation_id() == first->reservation_id());
   h.clock().Advance(2h);
   REQUIRE(janitor.RunOnce().ok());
-  auto token = h.store().Read([](Repositories& repos) -> absl::StatusOr<bool> {
-    return repos.client_tokens.Get("default", "tok-1").has_value();
-  });
-  REQUIRE(token.ok());
-  CHECK_FALSE(*token);
+  CHECK_FALSE(token_kept());
   auto fresh = launcher.Run(h.Ctx(), request);
   REQUIRE(fresh.ok());
   CHECK(fresh->reservation_id() != first->reservation_id());

@@ -32,10 +32,20 @@ TEST_CASE("client tokens are stored per project and purged by age") {
   CHECK_FALSE(f.Get<bool>(
       [](Repositories& repos) { return repos.client_tokens.Get("p3", "tok").has_value(); }));
 
+  // Nothing is purged before its resource has ended, however old.
   CHECK(f.WriteValue<int>(
-            [](Repositories& repos) { return repos.client_tokens.PurgeBefore(100); }) == 0);
+            [](Repositories& repos) { return repos.client_tokens.PurgeBefore(1000, 1000); }) == 0);
+  // Neither the reservation nor the image exists: both ended at 150.
+  CHECK(f.WriteValue<int>([](Repositories& repos) { return repos.client_tokens.MarkEnded(150); }) ==
+        2);
+  CHECK(f.WriteValue<int>([](Repositories& repos) { return repos.client_tokens.MarkEnded(160); }) ==
+        0);
   CHECK(f.WriteValue<int>(
-            [](Repositories& repos) { return repos.client_tokens.PurgeBefore(200); }) == 1);
+            [](Repositories& repos) { return repos.client_tokens.PurgeBefore(100, 200); }) == 0);
+  CHECK(f.WriteValue<int>(
+            [](Repositories& repos) { return repos.client_tokens.PurgeBefore(200, 150); }) == 0);
+  CHECK(f.WriteValue<int>(
+            [](Repositories& repos) { return repos.client_tokens.PurgeBefore(200, 200); }) == 1);
   CHECK_FALSE(f.Get<bool>(
       [](Repositories& repos) { return repos.client_tokens.Get("p1", "tok").has_value(); }));
   CHECK(f.Get<bool>(
