@@ -23,6 +23,10 @@ before(async () => {
   await cluster.waitForHostsUp(2);
   cluster.importImage('tiny');
   await cluster.startGateway(['--sse-heartbeat-ms', '1000']);
+  const group = await fetch(`${cluster.gatewayUrl}/v1/placement-groups`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ groupName: 'web-spread', strategy: 'spread' }) });
+  assert.equal(group.status, 201, await group.text());
   // --no-sandbox: the tests run as root in CI; the page is our own, on loopback.
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
@@ -60,6 +64,7 @@ test('console launches 2 instances, shows them running live, reads console outpu
 
   await page.getByLabel('Count').fill('2');
   await page.getByLabel('Name tag').fill('browser-test');
+  await page.getByLabel('Placement group').selectOption('web-spread');
   await page.getByLabel('User data').fill('#!/bin/sh\necho hello\n');
   await page.getByRole('button', { name: 'Launch', exact: true }).click();
   await dialog.waitFor({ state: 'hidden' });
@@ -80,6 +85,7 @@ test('console launches 2 instances, shows them running live, reads console outpu
   // Instance detail: properties, console output, events.
   await page.getByRole('link', { name: ids[0] }).click();
   await page.locator('#instance-props').getByText('browser-test', { exact: true }).waitFor();
+  await page.locator('#instance-props').getByText('web-spread', { exact: true }).waitFor();
   await page.waitForFunction((id) =>
     document.querySelector('#console-output').textContent.includes(`GUREUM-INSTANCE-ID=${id}`), ids[0], { timeout: 15000 });
   await page.locator('#instance-events li').first().waitFor();

@@ -415,6 +415,13 @@ TEST_CASE("image, instance type, key pair, host, zone, placement group and quota
     REQUIRE(set);
     CHECK(set->status == 200);
     CHECK(BodyJson(set)["limit"] == "10");
+    // A quota is the caller's limit: 429, unlike a capacity shortfall (503).
+    REQUIRE(c.http->Put("/v1/quotas/instances", R"({"limit": 0})", "application/json")->status ==
+            200);
+    RequireError(c.Post("/v1/instances", {{"imageId", c.image_id}, {"instanceType", "g1.nano"}}),
+                 429, "InstanceLimitExceeded", "MinCount");
+    RequireError(c.http->Put("/v1/quotas/bananas", R"({"limit": 1})", "application/json"), 400,
+                 "InvalidParameterValue");
   }
 }
 
