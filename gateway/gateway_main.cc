@@ -1,0 +1,72 @@
+// gureum-gateway: parses flags and runs GatewayServer.
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include "common/logging.h"
+#include "gateway/gateway_server.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace gureum;
+  gateway::GatewayOptions options;
+  options.static_dir = GUREUM_GATEWAY_WEB_DIR;
+  std::string port_file;
+  std::string log_level = "info";
+  int64_t call_timeout_ms = options.routes.call_timeout.count();
+  int64_t heartbeat_ms = options.routes.sse_heartbeat.count();
+
+  CLI::App app{"gureum-gateway: REST/JSON API and web console over the Gureum gRPC API"};
+  app.add_option("--listen", options.listen,
+                 "address:port to serve HTTP on (port 0 = pick one); loopback by default until "
+                 "the API has authentication")
+      ->capture_default_str();
+  app.add_option("--controller", options.controller, "the controller's gRPC address:port")
+      ->capture_default_str();
+  app.add_option("--static-dir", options.static_dir,
+                 "directory of the web console's files (empty = serve no console)")
+      ->capture_default_str();
+  app.add_option("--port-file", port_file, "write the bound port here once serving");
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
+  app.add_option("--call-timeout-ms", call_timeout_ms, "deadline of each gRPC call")
+      ->capture_default_str();
+  app.add_option("--sse-heartbeat-ms", heartbeat_ms,
+                 "keep-alive comment interval on idle event streams")
+      ->capture_default_str();
+  app.add_option("--threads", options.threads, "HTTP worker threads (each SSE stream holds one)")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  InitLogging("gateway", log_level);
+  options.routes.call_timeout = std::chrono::milliseconds(call_timeout_ms);
+  options.routes.sse_heartbeat = std::chrono::milliseconds(heartbeat_ms);
+
+  gateway::GatewayServer server(options);
+  auto port = server.Start();
+  if (!port.ok()) {
+    spdlog::critical("cannot start: {}", port.status().ToString());
+    return 1;
+  }
+  if (!port_file.empty()) {
+    std::ofstream(port_file + ".tmp") << *port << "\n";
+    std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+  }
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  spdlog::info("shutting down");
+  server.Shutdown();
+  return 0;
+}
