@@ -15,6 +15,8 @@ packages=(
   busybox-static linux-image-cloud-amd64 syslinux-common extlinux e2fsprogs fdisk cpio
   # tests
   openssh-client procps iproute2 jq zsh
+  # chaos and network-partition tests (tests/chaos, tests/netns)
+  python3 nftables
 )
 
 missing=()
