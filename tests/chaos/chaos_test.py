@@ -7,9 +7,10 @@ It runs a real gureum-controller and several fake-driver gureum-agents (their
 guests kept in JSON state files, so guests outlive their agent as real ones
 do), and worker threads that drive the real `gureum` CLI: RunInstances with a
 client token (retried with the same token after a transport failure, as a
-client must), and TerminateInstances (retried likewise). A chaos thread kills
-the controller (often while a RunInstances is in flight), an agent, or both,
-with SIGKILL at random moments and restarts them. Decisions come from a fixed
+client must), TerminateInstances and, with --stop-start, Stop/StartInstances
+(retried likewise). A chaos thread kills the controller (often while a
+RunInstances is in flight, sometimes again during its start-up), an agent, or
+both, with SIGKILL at random moments and restarts them. Decisions come from a fixed
 seed; the timing of processes is the OS's, so two runs with one seed make the
 same choices but not the same interleavings.
 
@@ -18,8 +19,12 @@ Afterwards it waits for convergence and checks, printing each:
   token-idempotent        every retry of a token got the same instances back
   no-duplicates           no instance without a request; each id once in the API
   converged               instance state = desired state; the fake hypervisors
-                          hold exactly the live instances, each on its host
-  booted-once             no live instance was booted twice (fake console)
+                          hold exactly the live instances, each on its host,
+                          running or shut off as desired
+  acknowledged-changes    every acknowledged terminate (stop, start) is in force
+  booted-as-recorded      a live instance booted (fake console) once per
+                          pending->running the controller recorded; once if
+                          no client restarted it: never run twice
   unique-addresses        no IP or MAC twice among live instances or domains
   project-usage           project_usage = recount of the instances table
   host-usage              host_usage = recount per host
@@ -31,6 +36,7 @@ Longer form: see docs/reliability.md.
 
 import argparse
 import collections
+import datetime
 import os
 import random
 import sys
@@ -48,13 +54,11 @@ class Ledger:
     def __init__(self):
         self.lock = threading.Lock()
         self.launches = {}  # token -> {"count", "responses": [sorted ids], "refused": code}
-        self.instances = {}  # id -> {"token", "terminate": None | "sent" | "acked"}
+        # id -> {"token", "terminate": None | "sent" | "acked", "desired": running | stopped,
+        #        "busy": a request in flight, "starts", "stops": acknowledged ones}
+        self.instances = {}
         self.in_flight_launches = 0
         self.counters = collections.Counter()
-
-    def live_ids(self):
-        with self.lock:
-            return [i for i, v in self.instances.items() if v["terminate"] is None]
 
 
 class Workload:
@@ -96,7 +100,9 @@ class Workload:
                     entry = self.ledger.launches[token]
                     entry["responses"].append(ids)
                     for i in ids:
-                        self.ledger.instances.setdefault(i, {"token": token, "terminate": None})
+                        self.ledger.instances.setdefault(i, {
+                            "token": token, "terminate": None, "desired": "running",
+                            "busy": False, "starts": 0, "stops": 0})
                 return True
             if r.api_error == "InsufficientInstanceCapacity":
                 # Hosts whose agents are reconnecting take nothing; a refused request stores
@@ -116,50 +122,81 @@ class Workload:
             time.sleep(rng.uniform(0.1, 0.4))
         return False
 
-    def terminate(self, rng, ids, deadline):
-        """TerminateInstances until acknowledged (idempotent without a token)."""
+    def power(self, rng, verb, ids, deadline):
+        """terminate-/stop-/start-instances until acknowledged: all three are
+        idempotent without a token. A stop of an instance still pending, or a
+        start of one still stopping, is IncorrectInstanceState: retried later,
+        as a client waits for the state it needs."""
         while time.monotonic() < deadline:
             with self.ledger.lock:
-                self.ledger.counters["terminate-instances calls"] += 1
-            r = self.cluster.cli("terminate-instances", "--instance-ids", ",".join(ids))
+                self.ledger.counters[verb + " calls"] += 1
+            r = self.cluster.cli(verb, "--instance-ids", ",".join(ids))
             if r.ok:
                 with self.ledger.lock:
                     for i in ids:
-                        self.ledger.instances[i]["terminate"] = "acked"
+                        record = self.ledger.instances[i]
+                        if verb == "terminate-instances":
+                            record["terminate"] = "acked"
+                        elif verb == "stop-instances":
+                            record["desired"] = "stopped"
+                            record["stops"] += 1
+                        else:
+                            record["desired"] = "running"
+                            record["starts"] += 1
+                        record["busy"] = False
                 return True
+            if r.api_error == "IncorrectInstanceState" and verb != "terminate-instances":
+                with self.ledger.lock:
+                    self.ledger.counters[verb + " retried after IncorrectInstanceState"] += 1
+                time.sleep(rng.uniform(0.3, 1.0))
+                continue
             if r.api_error:
                 with self.ledger.lock:
-                    self.ledger.counters["terminate refused: " + r.api_error] += 1
-                print("  terminate %s refused: %s" % (ids, r.err.strip()), flush=True)
+                    self.ledger.counters["%s refused: %s" % (verb, r.api_error)] += 1
+                print("  %s %s refused: %s" % (verb, ids, r.err.strip()), flush=True)
                 return False
             with self.ledger.lock:
-                self.ledger.counters["terminate-instances retried after a transport failure"] += 1
+                self.ledger.counters[verb + " retried after a transport failure"] += 1
             time.sleep(rng.uniform(0.1, 0.4))
+        print("  %s %s: gave up after 120 s" % (verb, ids), flush=True)
         return False
 
     def worker(self, index, chaos):
         rng = random.Random(self.args.seed * 1000 + index)
+        stop_start = 0.2 if self.args.stop_start else 0.0
         while True:
             with self.ledger.lock:
                 if self.launch_requests >= self.args.launches and chaos.kills >= self.args.kills:
                     return
-                live = [i for i, v in self.ledger.instances.items() if v["terminate"] is None]
+                idle = sorted(i for i, v in self.ledger.instances.items()
+                              if v["terminate"] is None and not v["busy"])
+                running = [i for i in idle if self.ledger.instances[i]["desired"] == "running"]
+                stopped = [i for i in idle if self.ledger.instances[i]["desired"] == "stopped"]
                 acked = sorted(t for t, e in self.ledger.launches.items() if e["responses"])
                 roll = rng.random()
                 op = "launch"
+                picked = []
                 if roll < 0.1 and acked:
                     op = "resend"
                     token = rng.choice(acked)
                     count = self.ledger.launches[token]["count"]
-                elif roll < 0.45 and len(live) >= 4:
-                    op = "terminate"
-                    picked = rng.sample(sorted(live), rng.randint(1, min(4, len(live))))
-                    for i in picked:
-                        self.ledger.instances[i]["terminate"] = "sent"
+                elif roll < 0.4 and len(idle) >= 4:
+                    op = "terminate-instances"
+                    picked = rng.sample(idle, rng.randint(1, min(4, len(idle))))
+                elif roll < 0.4 + stop_start / 2 and running:
+                    op = "stop-instances"
+                    picked = rng.sample(running, rng.randint(1, min(2, len(running))))
+                elif roll < 0.4 + stop_start and stopped:
+                    op = "start-instances"
+                    picked = rng.sample(stopped, rng.randint(1, min(2, len(stopped))))
                 else:
                     self.launch_requests += 1
-            if op == "terminate":
-                self.terminate(rng, picked, time.monotonic() + 120)
+                for i in picked:
+                    self.ledger.instances[i]["busy"] = True
+                    if op == "terminate-instances":
+                        self.ledger.instances[i]["terminate"] = "sent"
+            if picked:
+                self.power(rng, op, picked, time.monotonic() + 120)
             elif op == "resend":
                 # A client that never saw its answer sends the same token again, possibly
                 # long after and across controller restarts: it must get the same instances.
@@ -182,6 +219,8 @@ class Chaos:
         self.kills = 0
         self.counters = collections.Counter()
         self.restart_ms = []
+        self.recovery_s = collections.defaultdict(list)  # kind of kill -> seconds
+        self.overtaken = 0  # recoveries not measured: the next kill came first
 
     def kill_controller(self):
         # Prefer a moment when a RunInstances is in flight: kill -9 mid-launch.
@@ -194,6 +233,18 @@ class Chaos:
             if mid_launch:
                 self.counters["controller, RunInstances in flight"] += 1
 
+    def kill_controller_in_startup(self):
+        """Kill -9, start, and kill -9 again within the first ~150 ms: while
+        it opens the database, migrates, or agents re-register."""
+        self.kill_controller()
+        if self.cluster.controller.running():
+            return
+        self.cluster.start_controller(wait=False)
+        time.sleep(self.rng.uniform(0, 0.15))
+        if self.cluster.controller.kill9():
+            self.kills += 1
+            self.counters["controller in start-up"] += 1
+
     def kill_agent(self, host):
         if self.cluster.agents[host].kill9():
             self.kills += 1
@@ -205,16 +256,24 @@ class Chaos:
             roll = self.rng.random()
             host = self.rng.choice(hosts)
             down_s = self.rng.uniform(0, self.args.max_down)
-            if roll < 0.4:
+            if roll < 0.35:
+                kind = "controller"
                 self.kill_controller()
-            elif roll < 0.85:
+            elif roll < 0.75:
+                kind = "agent"
                 self.kill_agent(host)
-            else:
+            elif roll < 0.9:
+                kind = "controller+agent"
                 self.kill_controller()
                 self.kill_agent(host)
                 self.counters["controller and agent together"] += 1
+            else:
+                kind = "controller in start-up"
+                self.kill_controller_in_startup()
             time.sleep(down_s)
             self.restart_all()
+            threading.Thread(target=self.measure_recovery, args=(kind, self.kills),
+                             daemon=True).start()
 
     def restart_all(self):
         if not self.cluster.controller.running():
@@ -224,6 +283,40 @@ class Chaos:
         for agent in self.cluster.agents.values():
             if not agent.running():
                 agent.start()
+
+    def measure_recovery(self, kind, kills):
+        """Time from the restart until every agent has heartbeated to the
+        controller again (lastHeartbeat after the restart); dropped if the
+        next kill comes first."""
+        restarted = time.time()
+        started = time.monotonic()
+
+        def recovered():
+            if self.kills != kills or self.stop.is_set():
+                return "overtaken"
+            hosts = self.cluster.hosts()
+            if len(hosts) < len(self.cluster.agents):
+                return None
+            for h in hosts.values():
+                beat = h.get("lastHeartbeat")
+                if not beat or datetime.datetime.fromisoformat(
+                        beat.replace("Z", "+00:00")).timestamp() < restarted:
+                    return None
+            return "recovered"
+        outcome = wait_for(recovered, 60, 0.1)
+        if outcome == "recovered":
+            self.recovery_s[kind].append(time.monotonic() - started)
+        else:
+            self.overtaken += 1
+
+    def recovery_summary(self):
+        parts = []
+        for kind, times in sorted(self.recovery_s.items()):
+            times = sorted(times)
+            parts.append("%s: %d measured, median %.1f s, max %.1f s" %
+                         (kind, len(times), times[len(times) // 2], times[-1]))
+        parts.append("%d overtaken by the next kill" % self.overtaken)
+        return "; ".join(parts)
 
 
 class Checker:
@@ -259,21 +352,21 @@ class Checker:
         problems = []
         names = self.host_names()
         domains = {h: self.cluster.fake_domains(h) for h in self.cluster.agents}
+        power = {"running": "running", "stopped": "shutoff"}
         for inst in self.instances():
-            want = {"running": "running", "terminated": "terminated"}.get(inst["desired"], "?")
-            if inst["state"] != want:
+            if inst["state"] != inst["desired"]:
                 problems.append("%s is %s, desired %s" % (inst["id"], inst["state"],
                                                           inst["desired"]))
             on = [h for h, d in domains.items() if inst["id"] in d]
             if inst["desired"] == "terminated" and on:
                 problems.append("%s is terminated but still a domain on %s" % (inst["id"], on))
-            if inst["desired"] == "running":
+            if inst["desired"] in power:
                 home = names.get(inst["host"])
                 if on != [home]:
                     problems.append("%s placed on %s but a domain on %s" % (inst["id"], home, on))
-                elif domains[home][inst["id"]]["state"] != "running":
-                    problems.append("%s is %s on %s" % (inst["id"],
-                                                        domains[home][inst["id"]]["state"], home))
+                elif domains[home][inst["id"]]["state"] != power[inst["desired"]]:
+                    problems.append("%s is %s on %s, desired %s" % (
+                        inst["id"], domains[home][inst["id"]]["state"], home, inst["desired"]))
         known = {i["id"] for i in self.instances()}
         for h, d in domains.items():
             for domain_id in d:
@@ -352,26 +445,55 @@ class Checker:
         # converged
         problems = self.converged_problems()
         live = [i for i in insts if i["state"] != "terminated"]
+        states = collections.Counter(i["state"] for i in insts)
         self.report("converged", problems,
-                    "%d running (each a running domain on its host only), %d terminated "
-                    "(no domain anywhere)" % (len(live), len(insts) - len(live)))
+                    "%d running, %d stopped (each a domain on its host only, running or shut "
+                    "off), %d terminated (no domain anywhere)" %
+                    (states["running"], states["stopped"], states["terminated"]))
 
-        # booted-once
+        # acknowledged-changes
+        problems = []
+        ledger_instances = self.ledger.instances
+        db_desired = {i["id"]: i["desired"] for i in insts}
+        counts = collections.Counter()
+        for i, record in ledger_instances.items():
+            want = "terminated" if record["terminate"] == "acked" else record["desired"]
+            if record["busy"] or record["terminate"] == "sent":
+                continue  # given up on: either outcome is allowed
+            counts[want] += 1
+            if db_desired.get(i) != want:
+                problems.append("%s: acknowledged %s, database wants %s" %
+                                (i, want, db_desired.get(i)))
+        self.report("acknowledged-changes", problems,
+                    "every acknowledged terminate/stop/start in force: %s; %d stops and "
+                    "%d starts acknowledged" %
+                    (dict(sorted(counts.items())),
+                     sum(r["stops"] for r in ledger_instances.values()),
+                     sum(r["starts"] for r in ledger_instances.values())))
+
+        # booted-as-recorded
         problems = []
         names = self.host_names()
+        runs = dict(self.cluster.query(
+            "SELECT resource_id, COUNT(*) FROM events WHERE from_state = 'pending' AND"
+            " to_state = 'running' GROUP BY resource_id"))
+        once = 0
         for i in live:
             domain = self.cluster.fake_domains(names[i["host"]]).get(i["id"])
             if domain is None:
                 continue  # reported by `converged`
             boots = domain["console"].count("[fake] booting ")
-            if boots != 1:
-                problems.append("%s booted %d times" % (i["id"], boots))
-        runs = self.cluster.query(
-            "SELECT resource_id, COUNT(*) FROM events WHERE from_state = 'pending' AND"
-            " to_state = 'running' GROUP BY resource_id HAVING COUNT(*) > 1")
-        for resource, n in runs:
-            problems.append("%s went pending->running %d times" % (resource, n))
-        self.report("booted-once", problems, "%d live instances booted exactly once" % len(live))
+            started = ledger_instances.get(i["id"], {}).get("starts", 0)
+            if boots != runs.get(i["id"], 0):
+                problems.append("%s booted %d times, pending->running %d times" %
+                                (i["id"], boots, runs.get(i["id"], 0)))
+            elif started == 0 and boots != 1:
+                problems.append("%s never restarted by a client but booted %d times" %
+                                (i["id"], boots))
+            once += boots == 1
+        self.report("booted-as-recorded", problems,
+                    "%d live instances: boots on the hypervisor = pending->running events; "
+                    "%d booted exactly once" % (len(live), once))
 
         # unique-addresses
         problems = []
@@ -454,6 +576,8 @@ def main():
     parser.add_argument("--max-gap", type=float, default=3.5, help="seconds between kills, max")
     parser.add_argument("--max-down", type=float, default=1.5,
                         help="a killed process stays down up to this many seconds")
+    parser.add_argument("--stop-start", action="store_true",
+                        help="also stop and start instances (about 20%% of operations)")
     parser.add_argument("--converge-timeout", type=float, default=90)
     parser.add_argument("--work-dir", help="keep everything here (default: a temp dir, removed)")
     args = parser.parse_args()
@@ -516,6 +640,8 @@ def main():
                len(ledger.instances), terminated,
                "; ".join("%s %d" % kv for kv in sorted(counters.items())),
                "" if converged else "NOT", converge_s), flush=True)
+        print("recovery (restart -> every agent heartbeating again): %s" %
+              chaos.recovery_summary(), flush=True)
         failures = checker.check_all()
         if chaos.kills < args.kills:
             print("chaos: only %d kills, %d required" % (chaos.kills, args.kills))

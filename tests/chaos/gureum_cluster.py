@@ -142,9 +142,10 @@ class Cluster:
     def database(self):
         return os.path.join(self.dir, "controller", "gureum.db")
 
-    def start_controller(self, timeout_s=20):
-        """Starts the controller and waits until it serves. Port 0 on the
-        first start, the same port afterwards so agents find it again."""
+    def start_controller(self, timeout_s=20, wait=True):
+        """Starts the controller and (with `wait`) waits until it serves.
+        Port 0 on the first start, the same port afterwards so agents find it
+        again."""
         port_file = os.path.join(self.dir, "controller.port")
         if os.path.exists(port_file):
             os.remove(port_file)
@@ -156,6 +157,8 @@ class Cluster:
             "--log-level", "info",
         ] + self.controller_args
         self.controller.start()
+        if not wait:
+            return
         started = wait_for(lambda: os.path.exists(port_file) or not self.controller.running(),
                            timeout_s, 0.02)
         if not started or not self.controller.running():
