@@ -130,7 +130,9 @@ class Cluster:
             os.path.join(self.dir, "controller.log"), netns=controller_netns)
         self.controller_args = list(controller_args)
         self.agents = {}  # host name -> Process
-        self.env = dict(os.environ, HOME=self.dir, GUREUM_ENDPOINT="", GUREUM_PROFILE="")
+        # A clean environment for the CLI: no profile, endpoint or config file leaks in.
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("GUREUM_")}
+        self.env.update(HOME=self.dir, XDG_CONFIG_HOME=os.path.join(self.dir, ".config"))
 
     # --- processes ---------------------------------------------------------
 
