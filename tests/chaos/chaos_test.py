@@ -39,6 +39,8 @@ import collections
 import datetime
 import os
 import random
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -557,7 +559,6 @@ class Checker:
 
 
 def controller_supports(bin_dir, flag):
-    import subprocess
     out = subprocess.run([os.path.join(bin_dir, "gureum-controller"), "--help"],
                          capture_output=True, text=True).stdout
     return flag in out
@@ -596,6 +597,8 @@ def main():
           flush=True)
     failures = 1
     chaos = None
+    # ctest's timeout sends SIGTERM: unwind through `finally` so no process is left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         cluster.start_controller()
         hosts = ["host-%d" % (i + 1) for i in range(args.agents)]
@@ -633,13 +636,13 @@ def main():
         terminated = sum(1 for v in ledger.instances.values() if v["terminate"] == "acked")
         print("figures: chaos phase %.1f s; %d kills (%s); controller restart to serving "
               "%.0f ms median; %d RunInstances acknowledged -> %d instances, %d terminated; "
-              "%s; converged %s in %.1f s" %
+              "%s; %s %.1f s" %
               (chaos_s, chaos.kills, ", ".join("%s %d" % kv for kv in sorted(chaos.counters.items())),
                sorted(chaos.restart_ms)[len(chaos.restart_ms) // 2] if chaos.restart_ms else 0,
                sum(1 for e in ledger.launches.values() if e["responses"]),
                len(ledger.instances), terminated,
                "; ".join("%s %d" % kv for kv in sorted(counters.items())),
-               "" if converged else "NOT", converge_s), flush=True)
+               "converged in" if converged else "NOT converged after", converge_s), flush=True)
         print("recovery (restart -> every agent heartbeating again): %s" %
               chaos.recovery_summary(), flush=True)
         failures = checker.check_all()

@@ -137,7 +137,7 @@ def run_cut(name, cluster, ns, image, checks, ttl_s, cut, restore, figures):
         return state not in (None, "up")
     wait_for(host_left_up, ttl_s + 30, 0.1)
     to_unreachable = time.monotonic() - cut_at
-    figures[name + " cut->unreachable s"] = round(to_unreachable, 1)
+    figures[name + " cut->host left up s"] = round(to_unreachable, 1)
     checks.check(seen.get("state") == "unreachable" and to_unreachable <= ttl_s + 2.0,
                  "host-a1 is '%s' %.1f s after the cut (want 'unreachable' within the %.1f s "
                  "TTL + 2 s)" % (seen.get("state"), to_unreachable, ttl_s))
