@@ -13,10 +13,13 @@ namespaces is touched):
         |-- veth -- netns <a1>: eth0 10.200.0.11, gureum-agent host-a1 (zone-a)
         '-- veth -- netns <a2>: eth0 10.200.0.12, gureum-agent host-a2 (zone-b)
 
-Two cuts of host-a1, one after the other:
+Three cuts of host-a1, one after the other:
   link-down  `ip link set eth0 down` in a1's namespace (the link goes away)
   blackhole  an nftables rule in a1's namespace drops every packet while the
              link stays up (a silent partition: no RST, no error, nothing)
+  restart-during-cut  the controller is killed, a1's link cut while it is
+             down, and it restarts: a1 keeps its last state (up) through the
+             start-up grace, then becomes unreachable; the link returns
 
 Needs root and `ip` (iproute2), `nft` for the second cut. Exit 77 (ctest:
 skipped) with the reason when they are missing.
@@ -209,6 +212,60 @@ def run_cut(name, cluster, ns, image, checks, ttl_s, cut, restore, figures):
                          for i in everyone), 30, 0.2)
 
 
+def run_restart_during_cut(cluster, image, checks, ttl_s, grace_s, cut, restore, figures):
+    """The controller is killed, host-a1 is cut off while it is down, and it
+    restarts: host-a1 keeps its last state ('up') through the start-up grace,
+    then, never having heartbeated to this controller, becomes unreachable;
+    host-a2 reconnects and stays up."""
+    name = "restart-during-cut"
+    print("%s:" % name, flush=True)
+    a1 = launch(cluster, image, "zone-a", 2)
+    wait_for(lambda: all(instances(cluster).get(i, {}).get("state", {}).get("name") == "running"
+                         for i in a1), 30, 0.2)
+    boots_before = boots(cluster, "host-a1")
+    cluster.controller.kill9()
+    cut()
+    cluster.start_controller()
+    restarted_at = time.monotonic()
+    first = cluster.hosts()
+    checks.check(first.get("host-a1", {}).get("state") == "up",
+                 "right after the restart (start-up grace %.1f s) host-a1 keeps its last state: "
+                 "%s (want up)" % (grace_s, first.get("host-a1", {}).get("state")))
+    seen = {}
+
+    def left_up():
+        seen["state"] = cluster.hosts().get("host-a1", {}).get("state")
+        return seen["state"] not in (None, "up")
+    wait_for(left_up, grace_s + ttl_s + 30, 0.1)
+    took = time.monotonic() - restarted_at
+    figures[name + " restart->host left up s"] = round(took, 1)
+    checks.check(seen.get("state") == "unreachable" and took <= grace_s + ttl_s + 2.0,
+                 "host-a1 is '%s' %.1f s after the restart (want 'unreachable' after the grace, "
+                 "within grace %.1f s + TTL %.1f s + 2 s)" %
+                 (seen.get("state"), took, grace_s, ttl_s))
+    checks.check(cluster.wait_hosts_up(["host-a2"], 10), "host-a2 reconnected and is up")
+    during = instances(cluster)
+    checks.check(all(during[i]["instanceStatus"] == "unknown" and
+                     during[i]["state"]["name"] == "running" for i in a1),
+                 "host-a1's instances: status %s, state %s (want unknown, running)" %
+                 (sorted({during[i]["instanceStatus"] for i in a1}),
+                  sorted({during[i]["state"]["name"] for i in a1})))
+    restore()
+    restored_at = time.monotonic()
+
+    def back():
+        now = instances(cluster)
+        return (cluster.hosts().get("host-a1", {}).get("state") == "up" and
+                all(now[i]["state"]["name"] == "running" and now[i]["instanceStatus"] == "ok"
+                    for i in a1))
+    ok = wait_for(back, 60, 0.2)
+    figures[name + " restore->reconciled s"] = round(time.monotonic() - restored_at, 1)
+    checks.check(ok, "link restored: host-a1 up and its instances running, ok, after %.1f s" %
+                 figures[name + " restore->reconciled s"])
+    checks.check(boots(cluster, "host-a1") == boots_before,
+                 "host-a1's guests were not booted again")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bin-dir", required=True)
@@ -233,7 +290,8 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     controller_args = ["--heartbeat-interval-ms", "500"]
     if "--heartbeat-ttl-ms" in sh(os.path.join(args.bin_dir, "gureum-controller"), "--help").stdout:
-        controller_args += ["--heartbeat-ttl-ms", str(args.ttl_ms)]
+        controller_args += ["--heartbeat-ttl-ms", str(args.ttl_ms),
+                            "--startup-grace-ms", str(args.ttl_ms)]
     else:
         print("NOTE: this controller has no --heartbeat-ttl-ms (issue 7 heartbeat TTL not in "
               "the build); the checks below follow that contract and will say what differs")
@@ -242,6 +300,7 @@ def main():
     checks = Checks()
     figures = {}
     ttl_s = args.ttl_ms / 1000.0
+    grace_s = ttl_s
     try:
         ns.create()
         print("namespaces %s, %s, %s on %s.0/24; dir %s" %
@@ -266,6 +325,10 @@ def main():
                                "gureum_cut"), figures)
         else:
             print("blackhole: skipped, no `nft` (apt-get install nftables)")
+        run_restart_during_cut(cluster, image, checks, ttl_s, grace_s,
+                               lambda: sh("ip", "-n", a1_ns, "link", "set", "eth0", "down"),
+                               lambda: sh("ip", "-n", a1_ns, "link", "set", "eth0", "up"),
+                               figures)
     except Exception as e:  # report, then clean up
         print("ERROR: %s" % e, flush=True)
         checks.failures += 1
