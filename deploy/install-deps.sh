@@ -17,6 +17,8 @@ packages=(
   openssh-client procps iproute2 jq zsh
   # browser tests of the web console (driven by playwright-core from npm)
   chromium
+  # chaos and network-partition tests (tests/chaos, tests/netns)
+  python3 nftables
 )
 
 missing=()
