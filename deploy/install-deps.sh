@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev sqlite3 nlohmann-json3-dev catch2 libcli11-dev libspdlog-dev libfmt-dev
   libssl-dev libpugixml-dev libcpp-httplib-dev libvirt-dev
   clang-format clang-tidy
+  clang libclang-rt-dev  # fuzz targets: clang with its libFuzzer runtime
   # hypervisor and images
   libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base genisoimage
   busybox-static linux-image-cloud-amd64 syslinux-common extlinux e2fsprogs fdisk cpio

@@ -15,6 +15,12 @@
 namespace gureum::controller {
 namespace {
 
+// The largest root disk an instance type can declare (65536 GiB, see
+// RequestValidator::InstanceType): a qcow2 claiming more, or a size with the
+// sign bit set, could never be launched, and InstanceLauncher's rounding to
+// GiB would overflow on it.
+constexpr uint64_t kMaxVirtualSizeBytes = uint64_t{65536} << 30;
+
 uint64_t BigEndian64(const unsigned char* p) {
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
@@ -98,7 +104,14 @@ absl::StatusOr<BlobInfo> BlobStore::Put(const std::string& source_path, const st
   if (header_len >= 32 && std::memcmp(header.data(), "QFI\xfb", 4) == 0) {
     info.format = "qcow2";
     uint64_t backing_offset = BigEndian64(header.data() + 8);
-    info.virtual_size_bytes = static_cast<int64_t>(BigEndian64(header.data() + 24));
+    const uint64_t virtual_size = BigEndian64(header.data() + 24);
+    if (virtual_size > kMaxVirtualSizeBytes) {
+      ::unlink(tmp.c_str());
+      return InvalidParameter(field, "The qcow2 file '" + source_path + "' has a virtual size of " +
+                                         std::to_string(virtual_size) +
+                                         " bytes, more than the 64 TiB a root disk can have");
+    }
+    info.virtual_size_bytes = static_cast<int64_t>(virtual_size);
     const uint32_t version = static_cast<uint32_t>(BigEndian64(header.data() + 4) >> 32);
     // qcow2 v3 incompatible feature bit 2: an external data file, which like a
     // backing file could name any file on the host.

@@ -23,8 +23,8 @@ class BlobStore {
   explicit BlobStore(std::string dir);
 
   // Copies a local file into the store. InvalidArgument naming the file when it
-  // is missing, unreadable, empty, or a qcow2 with a backing file (which could
-  // point at any file on the host).
+  // is missing, unreadable, empty, a qcow2 with a backing file (which could
+  // point at any file on the host), or a qcow2 over 64 TiB.
   absl::StatusOr<BlobInfo> Put(const std::string& source_path, const std::string& field);
   bool Exists(const std::string& sha256) const;
   std::string PathOf(const std::string& sha256) const;

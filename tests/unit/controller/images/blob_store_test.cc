@@ -99,6 +99,31 @@ TEST_CASE("a qcow2 file with an external data file is refused") {
   CHECK(Entries(dir / "blobs").empty());
 }
 
+TEST_CASE("a qcow2 file whose header claims a virtual size over 64 TiB is refused") {
+  // This test verifies that a qcow2 header claiming a virtual size beyond the
+  // largest root disk (found by tests/fuzz/image_header_fuzz: sizes with the
+  // sign bit set were stored as negative sizes, and sizes near 2^63 made
+  // InstanceLauncher's rounding to GiB overflow) is refused and leaves no
+  // blob, while exactly 64 TiB is still accepted.
+  TempDir dir;
+  BlobStore blobs(dir / "blobs");
+  for (uint64_t virtual_size :
+       {0xc0000172fe000000ULL, 0x7fffffffffffffffULL, (65536ULL << 30) + 1}) {
+    WriteFile(dir / "huge.qcow2", MinimalQcow2(virtual_size));
+    auto info = blobs.Put(dir / "huge.qcow2", "SourcePath");
+    REQUIRE_FALSE(info.ok());
+    CHECK(ErrorCodeOf(info.status()) == "InvalidParameterValue");
+    CHECK(ErrorFieldOf(info.status()) == "SourcePath");
+    CHECK_THAT(std::string(info.status().message()), Catch::Contains("virtual size"));
+  }
+  CHECK(Entries(dir / "blobs").empty());
+
+  WriteFile(dir / "largest.qcow2", MinimalQcow2(65536ULL << 30));
+  auto largest = blobs.Put(dir / "largest.qcow2", "SourcePath");
+  REQUIRE(largest.ok());
+  CHECK(largest->virtual_size_bytes == int64_t{65536} << 30);
+}
+
 TEST_CASE("a missing, non-regular or empty source is refused naming the field") {
   // This test verifies that a missing, non-regular or empty source is InvalidParameterValue for the
   // field given, names the path and leaves nothing behind.

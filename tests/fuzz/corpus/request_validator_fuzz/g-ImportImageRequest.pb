@@ -1,0 +1,2 @@
+gp
+tiny/srv/tiny.raw

@@ -1,0 +1,2 @@
+kp
+dbcluster

@@ -1,0 +1,2 @@
+pp
+ami-0123abcd
