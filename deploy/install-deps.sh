@@ -15,7 +15,7 @@ packages=(
   libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base genisoimage
   busybox-static linux-image-cloud-amd64 syslinux-common extlinux e2fsprogs fdisk cpio
   # tests
-  openssh-client procps iproute2 jq zsh
+  openssh-client procps iproute2 jq zsh curl
   # browser tests of the web console (driven by playwright-core from npm)
   chromium
   # chaos and network-partition tests (tests/chaos, tests/netns)

@@ -12,11 +12,12 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 state=${GUREUM_QUICKSTART_DIR:-/var/lib/gureum-quickstart}
 endpoint=127.0.0.1:${GUREUM_QUICKSTART_PORT:-7070}
+console=127.0.0.1:${GUREUM_QUICKSTART_CONSOLE_PORT:-8080}
 bin=$root/build/bin
 export GUREUM_ENDPOINT=$endpoint
 
 stop_daemons() {
-  for name in agent controller; do
+  for name in gateway agent controller; do
     if [ -f "$state/$name.pid" ] && kill -0 "$(cat "$state/$name.pid")" 2>/dev/null; then
       kill "$(cat "$state/$name.pid")"
       for _ in $(seq 1 50); do kill -0 "$(cat "$state/$name.pid")" 2>/dev/null || break; sleep 0.1; done
@@ -83,7 +84,7 @@ step "Starting libvirtd"
 
 step "Building (build/)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGUREUM_BUILD_TESTS=OFF >/dev/null
-cmake --build build -j "$(nproc)" --target gureum-controller gureum-agent gureum
+cmake --build build -j "$(nproc)" --target gureum-controller gureum-agent gureum gureum-gateway
 
 step "Building the tiny test image from Debian packages"
 ./deploy/images/build-tiny-image.sh --out "$root/build/images"
@@ -113,6 +114,15 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 "$bin/gureum" describe-hosts -o table
+
+step "Starting gureum-gateway (REST API and web console) on http://$console/"
+"$bin/gureum-gateway" --controller "$endpoint" --listen "$console" \
+  --static-dir "$root/gateway/web" >"$state/gateway.log" 2>&1 &
+echo $! >"$state/gateway.pid"
+for _ in $(seq 1 100); do
+  curl -fsS "http://$console/v1/hosts" >/dev/null 2>&1 && break
+  sleep 0.1
+done
 
 step "Importing the tiny image"
 image=$("$bin/gureum" describe-images --filters Name=name,Values=tiny-disk -o json \
@@ -158,9 +168,10 @@ echo "describe-instances says $instance has private IP $ip; the guest says: $(gr
 cat <<MSG
 
 Gureum is running: controller $endpoint, one host, instance $instance.
+  Web console and REST API: http://$console/   (OpenAPI: http://$console/v1/openapi.json)
   export GUREUM_ENDPOINT=$endpoint
   $bin/gureum describe-instances
   $bin/gureum get-console-output --instance-id $instance
   $bin/gureum terminate-instances --instance-ids $instance --wait
-Logs: $state/controller.log, $state/agent.log.  Stop: ./deploy/quickstart.sh stop
+Logs: $state/controller.log, $state/agent.log, $state/gateway.log.  Stop: ./deploy/quickstart.sh stop
 MSG

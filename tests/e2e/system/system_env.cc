@@ -223,6 +223,8 @@ void SystemEnv::StopAgent(bool kill9) { cluster_.StopAgent(agent_, kill9); }
 void SystemEnv::StartAgent() { cluster_.StartAgent(agent_); }
 
 void SystemEnv::KillAndRestartLibvirtd() {
+  // Our own libvirt connections write to the dead daemon's socket.
+  std::signal(SIGPIPE, SIG_IGN);
   std::ifstream pid_file("/run/libvirtd.pid");
   pid_t pid = 0;
   if (!(pid_file >> pid) || pid <= 1) throw std::runtime_error("no /run/libvirtd.pid");
