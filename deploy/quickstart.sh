@@ -83,7 +83,7 @@ step "Starting libvirtd"
 ./deploy/start-libvirt.sh
 
 step "Building (build/)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGUREUM_BUILD_TESTS=OFF >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)" --target gureum-controller gureum-agent gureum gureum-gateway
 
 step "Building the tiny test image from Debian packages"

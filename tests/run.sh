@@ -11,7 +11,7 @@ root=$(pwd)
 ./deploy/start-libvirt.sh
 
 build_dir=build
-cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGUREUM_BUILD_TESTS=ON)
 if [ "${GUREUM_SANITIZE:-0}" = 1 ]; then
   build_dir=build-asan
   cmake_args+=(-DGUREUM_SANITIZE=ON)
