@@ -9,6 +9,7 @@
 
 #include "common/key_values.h"
 #include "common/logging.h"
+#include "common/port_file.h"
 #include "controller/controller_server.h"
 #include "controller/store/store.h"
 
@@ -146,8 +147,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!port_file.empty()) {
-    std::ofstream(port_file + ".tmp") << *port << "\n";
-    std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+    WritePortFile(port_file, *port);
   }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);

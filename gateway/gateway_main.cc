@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/logging.h"
+#include "common/port_file.h"
 #include "gateway/gateway_server.h"
 
 namespace {
@@ -60,8 +61,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!port_file.empty()) {
-    std::ofstream(port_file + ".tmp") << *port << "\n";
-    std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+    WritePortFile(port_file, *port);
   }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
