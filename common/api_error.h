@@ -43,6 +43,12 @@ inline constexpr std::string_view kDryRunOperation = "DryRunOperation";
 inline constexpr std::string_view kRequestLimitExceeded = "RequestLimitExceeded";
 inline constexpr std::string_view kUnavailable = "ServiceUnavailable";
 inline constexpr std::string_view kInternalError = "InternalError";
+// Identity and access (IAM-style codes).
+inline constexpr std::string_view kAuthFailure = "AuthFailure";
+inline constexpr std::string_view kUnauthorizedOperation = "UnauthorizedOperation";
+inline constexpr std::string_view kNoSuchEntity = "NoSuchEntity";
+inline constexpr std::string_view kEntityAlreadyExists = "EntityAlreadyExists";
+inline constexpr std::string_view kInvalidProjectNotFound = "InvalidProject.NotFound";
 }  // namespace errc
 
 // Builds a status with an EC2 code and the API field at fault (may be empty).

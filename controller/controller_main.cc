@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   app.add_option("--data-dir", options.data_dir, "directory for the database and image blobs")
       ->capture_default_str();
   app.add_option("--database", options.database, "SQLite file (default <data-dir>/gureum.db)");
+  app.add_option("--bootstrap-credentials-file", options.bootstrap_credentials_file,
+                 "where the first start writes the bootstrap admin's API key, mode 0600 "
+                 "(default <data-dir>/admin-credentials)");
   app.add_option("--port-file", port_file, "write the bound port here once serving");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
   app.add_option("--terminated-retention-s", retention_s,

@@ -1,6 +1,13 @@
 #include "controller/controller_server.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
@@ -32,12 +39,17 @@ struct ControllerServer::Parts {
         hosts(core, image_index, scheduler->ratios()),
         placement_groups(core),
         quotas(core, quota_policy),
+        identity(core),
+        access_keys(core),
+        audit(core),
+        authenticator(*store, clock),
         reports(core),
         desired(*store, ips.network()),
         janitor(core, JanitorOptions{o.terminated_retention, std::chrono::hours(48)}),
         reconciler(core, ReconcilerOptions{o.pending_timeout, o.transition_timeout}),
         compute(ComputeCore{core, launcher, power, queries, images, key_pairs, instance_types,
-                            hosts, registry, placement_groups, quotas},
+                            hosts, registry, placement_groups, quotas, identity, access_keys, audit,
+                            authenticator},
                 RequestValidator(), o.max_inflight_requests),
         agent_service(registry, hosts, reports, desired, blobs, o.heartbeat_interval) {}
 
@@ -59,6 +71,10 @@ struct ControllerServer::Parts {
   HostDirectory hosts;
   PlacementGroupService placement_groups;
   QuotaService quotas;
+  IdentityService identity;
+  AccessKeyService access_keys;
+  AuditLog audit;
+  Authenticator authenticator;
   AgentReportApplier reports;
   DesiredSetBuilder desired;
   Janitor janitor;
@@ -89,6 +105,7 @@ absl::StatusOr<int> ControllerServer::Start() {
                options_.scheduler.ratios.disk);
   parts_ = std::make_unique<Parts>(std::move(*store), options_, clock_, ids_, std::move(*ips),
                                    std::move(*scheduler));
+  if (absl::Status s = BootstrapAdmin(); !s.ok()) return s;
 
   int port = 0;
   grpc::ServerBuilder builder;
@@ -149,6 +166,36 @@ absl::StatusOr<int> ControllerServer::Start() {
   spdlog::info("controller listening on port {} (database {}); heartbeat TTL {} ms", port,
                options_.database, options_.heartbeat_ttl.count());
   return port;
+}
+
+absl::Status ControllerServer::BootstrapAdmin() {
+  auto credential = parts_->identity.Bootstrap();
+  if (!credential.ok()) return credential.status();
+  if (!credential->has_value()) return absl::OkStatus();
+  const BootstrapCredential& c = **credential;
+  const std::string path = options_.bootstrap_credentials_file.empty()
+                               ? options_.data_dir + "/admin-credentials"
+                               : options_.bootstrap_credentials_file;
+  // Readable by the owner only, created so before anything is written.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::UnavailableError("cannot write " + path + ": " + std::strerror(errno));
+  const std::string text = "# Gureum bootstrap administrator (user " + c.user_name +
+                           ", project default). Keep secret; rotate with\n"
+                           "# gureum rotate-access-key --access-key-id " +
+                           c.access_key_id + "\nGUREUM_API_KEY=" + c.access_key_id + ":" +
+                           c.secret + "\n";
+  const bool written = ::fchmod(fd, 0600) == 0 &&
+                       ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                       ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) return absl::UnavailableError("cannot write " + path);
+  // Printed once, on stdout (not the log), as the credential of a new cloud.
+  std::printf("Bootstrap administrator created; its API key (shown once, also in %s):\n%s:%s\n",
+              path.c_str(), c.access_key_id.c_str(), c.secret.c_str());
+  std::fflush(stdout);
+  spdlog::info("bootstrap administrator 'admin' created (access key {}); credential in {}",
+               c.access_key_id, path);
+  return absl::OkStatus();
 }
 
 void ControllerServer::Shutdown() {

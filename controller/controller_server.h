@@ -25,6 +25,8 @@ struct ControllerOptions {
   std::string listen = "127.0.0.1:7070";  // port 0 picks a free port
   std::string data_dir = "/var/lib/gureum/controller";
   std::string database;  // default: <data_dir>/gureum.db
+  // Where the bootstrap admin's API key is written (0600) on the first start.
+  std::string bootstrap_credentials_file;  // default: <data_dir>/admin-credentials
   std::chrono::milliseconds heartbeat_interval{2000};
   // A host with no heartbeat for this long is unreachable.
   std::chrono::milliseconds heartbeat_ttl{10000};
@@ -56,6 +58,8 @@ class ControllerServer {
 
  private:
   struct Parts;
+  // Creates the first admin and its key if there are no users yet.
+  absl::Status BootstrapAdmin();
   ControllerOptions options_;
   const Clock& clock_;
   IdGenerator& ids_;

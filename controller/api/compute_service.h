@@ -1,6 +1,7 @@
-// ComputeService: the public gureum.v1.Compute gRPC service. It validates,
-// identifies the caller, calls the core and maps errors to gRPC in one place;
-// nothing else. Thread-safe.
+// ComputeService: the public gureum.v1.Compute gRPC service. Every call goes
+// through Serve(): request id, authentication (Authenticator), the operation's
+// role (AccessPolicy), the in-flight limit, validation and the core call, the
+// audit record of mutating calls and the error mapping, in one place. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -8,9 +9,13 @@
 #include <grpcpp/grpcpp.h>
 
 #include "controller/agents/agent_registry.h"
+#include "controller/api/authenticator.h"
 #include "controller/api/inflight_limiter.h"
 #include "controller/api/request_validator.h"
+#include "controller/core/access_key_service.h"
+#include "controller/core/audit_log.h"
 #include "controller/core/host_directory.h"
+#include "controller/core/identity_service.h"
 #include "controller/core/image_catalog.h"
 #include "controller/core/instance_launcher.h"
 #include "controller/core/instance_power.h"
@@ -36,6 +41,10 @@ struct ComputeCore {
   AgentRegistry& agents;
   PlacementGroupService& placement_groups;
   QuotaService& quotas;
+  IdentityService& identity;
+  AccessKeyService& access_keys;
+  AuditLog& audit;
+  Authenticator& authenticator;
 };
 
 class ComputeService final : public v1::Compute::Service {
@@ -99,8 +108,39 @@ class ComputeService final : public v1::Compute::Service {
   grpc::Status WatchEvents(grpc::ServerContext*, const v1::WatchEventsRequest*,
                            grpc::ServerWriter<v1::Event>*) override;
 
+  grpc::Status GetCallerIdentity(grpc::ServerContext*, const v1::GetCallerIdentityRequest*,
+                                 v1::CallerIdentity*) override;
+  grpc::Status CreateProject(grpc::ServerContext*, const v1::CreateProjectRequest*,
+                             v1::Project*) override;
+  grpc::Status DescribeProjects(grpc::ServerContext*, const v1::DescribeProjectsRequest*,
+                                v1::DescribeProjectsResponse*) override;
+  grpc::Status CreateUser(grpc::ServerContext*, const v1::CreateUserRequest*, v1::User*) override;
+  grpc::Status DescribeUsers(grpc::ServerContext*, const v1::DescribeUsersRequest*,
+                             v1::DescribeUsersResponse*) override;
+  grpc::Status DeleteUser(grpc::ServerContext*, const v1::DeleteUserRequest*,
+                          v1::DeleteUserResponse*) override;
+  grpc::Status SetUserRole(grpc::ServerContext*, const v1::SetUserRoleRequest*, v1::User*) override;
+  grpc::Status CreateAccessKey(grpc::ServerContext*, const v1::CreateAccessKeyRequest*,
+                               v1::AccessKey*) override;
+  grpc::Status DescribeAccessKeys(grpc::ServerContext*, const v1::DescribeAccessKeysRequest*,
+                                  v1::DescribeAccessKeysResponse*) override;
+  grpc::Status UpdateAccessKey(grpc::ServerContext*, const v1::UpdateAccessKeyRequest*,
+                               v1::AccessKey*) override;
+  grpc::Status DeleteAccessKey(grpc::ServerContext*, const v1::DeleteAccessKeyRequest*,
+                               v1::DeleteAccessKeyResponse*) override;
+  grpc::Status RotateAccessKey(grpc::ServerContext*, const v1::RotateAccessKeyRequest*,
+                               v1::AccessKey*) override;
+  grpc::Status DescribeAuditEvents(grpc::ServerContext*, const v1::DescribeAuditEventsRequest*,
+                                   v1::DescribeAuditEventsResponse*) override;
+
  private:
-  RequestContext Identify(grpc::ServerContext* context);
+  // Authenticates and authorises `op`; on success fills *ctx.
+  absl::Status Admit(grpc::ServerContext* context, const char* op, RequestContext* ctx);
+  // The one path of every unary call: fn(ctx) returns absl::Status or
+  // absl::StatusOr<Response>.
+  template <typename Request, typename Response, typename Fn>
+  grpc::Status Serve(grpc::ServerContext* context, const char* op, const Request& request,
+                     Response* response, Fn&& fn);
 
   ComputeCore c_;
   RequestValidator validator_;

@@ -60,6 +60,7 @@ absl::StatusOr<v1::Image> ImageCatalog::Import(const RequestContext& ctx,
     record.kernel_sha256 = kernel ? kernel->sha256 : "";
     record.ramdisk_sha256 = ramdisk ? ramdisk->sha256 : "";
     record.kernel_args = request.kernel_args();
+    record.is_public = request.public_();
     record.created_at = now;
     repos.images.Insert(record);
     if (!request.client_token().empty()) {
@@ -81,11 +82,11 @@ absl::StatusOr<v1::DescribeImagesResponse> ImageCatalog::Describe(
     v1::DescribeImagesResponse response;
     std::vector<ImageRecord> images;
     if (request.image_ids().empty()) {
-      images = repos.images.List(ctx.admin ? "" : ctx.project_id);
+      images = repos.images.List(ctx.ListScope());
     } else {
       for (const std::string& id : request.image_ids()) {
         auto image = repos.images.Get(id);
-        if (!image || (image->project_id != ctx.project_id && !ctx.admin)) {
+        if (!image || (!ctx.CanAccess(image->project_id) && !image->is_public)) {
           return NotFoundError(errc::kInvalidAmiIdNotFound, "ImageIds",
                                "The image id '" + id + "' does not exist");
         }
@@ -113,7 +114,7 @@ absl::Status ImageCatalog::Deregister(const RequestContext& ctx, const std::stri
   const int64_t now = core_.clock.NowMillis();
   return Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::Status {
     auto image = repos.images.Get(image_id);
-    if (!image || (image->project_id != ctx.project_id && !ctx.admin)) {
+    if (!image || !ctx.CanAccess(image->project_id)) {
       return NotFoundError(errc::kInvalidAmiIdNotFound, "ImageId",
                            "The image id '" + image_id + "' does not exist");
     }

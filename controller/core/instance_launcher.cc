@@ -40,7 +40,7 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
         if (!seen.ok()) return seen.status();
         if (*seen) return **seen;  // the original reservation: act only once
         auto image = repos.images.Get(request.image_id());
-        if (!image || (image->project_id != ctx.project_id && !ctx.admin)) {
+        if (!image || (!ctx.CanAccess(image->project_id) && !image->is_public)) {
           return NotFoundError(errc::kInvalidAmiIdNotFound, "ImageId",
                                "The image id '" + request.image_id() + "' does not exist");
         }

@@ -18,7 +18,7 @@ absl::StatusOr<std::vector<InstanceRecord>> LoadInstances(Repositories& repos,
   for (const std::string& id : ids) {
     if (!seen.insert(id).second) continue;  // naming an instance twice acts on it once
     auto record = repos.instances.Get(id);
-    if (!record || (record->project_id != ctx.project_id && !ctx.admin)) {
+    if (!record || !ctx.CanAccess(record->project_id)) {
       missing += (missing.empty() ? "'" : ", '") + id + "'";
       continue;
     }

@@ -28,8 +28,9 @@ absl::StatusOr<int64_t> InstanceQueries::DecodeNextToken(const std::string& toke
 absl::StatusOr<v1::DescribeInstancesResponse> InstanceQueries::Describe(
     const RequestContext& ctx, const v1::DescribeInstancesRequest& request) {
   InstanceQuery query;
-  query.project_id = ctx.project_id;
   query.instance_ids.assign(request.instance_ids().begin(), request.instance_ids().end());
+  // By id an admin reaches any project's instance (LoadInstances checks access).
+  query.project_id = ctx.admin && !query.instance_ids.empty() ? "" : ctx.ListScope();
   for (const auto& filter : request.filters()) {
     auto& values = query.filters[filter.name()];
     values.insert(values.end(), filter.values().begin(), filter.values().end());

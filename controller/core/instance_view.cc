@@ -78,6 +78,7 @@ v1::Image ToApiImage(const ImageRecord& r) {
   out.set_kernel_sha256(r.kernel_sha256);
   out.set_ramdisk_sha256(r.ramdisk_sha256);
   out.set_kernel_args(r.kernel_args);
+  out.set_public_(r.is_public);
   return out;
 }
 

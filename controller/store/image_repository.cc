@@ -5,8 +5,8 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT image_id, project_id, name, description, state, disk_format, size_bytes, "
-    "virtual_size_bytes, sha256, kernel_sha256, ramdisk_sha256, kernel_args, created_at "
-    "FROM images";
+    "virtual_size_bytes, sha256, kernel_sha256, ramdisk_sha256, kernel_args, created_at, "
+    "is_public FROM images";
 
 ImageRecord ReadRow(const Statement& s) {
   ImageRecord r;
@@ -23,6 +23,7 @@ ImageRecord ReadRow(const Statement& s) {
   r.ramdisk_sha256 = s.Text(10);
   r.kernel_args = s.Text(11);
   r.created_at = s.Int(12);
+  r.is_public = s.Int(13) != 0;
   return r;
 }
 
@@ -32,7 +33,7 @@ void ImageRepository::Insert(const ImageRecord& r) {
   db_.Prepare(
          "INSERT INTO images (image_id, project_id, name, description, state, disk_format, "
          "size_bytes, virtual_size_bytes, sha256, kernel_sha256, ramdisk_sha256, kernel_args, "
-         "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+         "created_at, is_public) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .Bind(1, r.image_id)
       .Bind(2, r.project_id)
       .Bind(3, r.name)
@@ -46,6 +47,7 @@ void ImageRepository::Insert(const ImageRecord& r) {
       .Bind(11, r.ramdisk_sha256)
       .Bind(12, r.kernel_args)
       .Bind(13, r.created_at)
+      .Bind(14, r.is_public ? 1 : 0)
       .Run();
 }
 
@@ -61,8 +63,9 @@ bool ImageRepository::NameTaken(const std::string& project_id, const std::string
 }
 
 std::vector<ImageRecord> ImageRepository::List(const std::string& project_id) {
-  Statement s = db_.Prepare(std::string(kSelect) +
-                            " WHERE ? = '' OR project_id = ? ORDER BY created_at, image_id");
+  Statement s =
+      db_.Prepare(std::string(kSelect) +
+                  " WHERE ? = '' OR project_id = ? OR is_public = 1 ORDER BY created_at, image_id");
   s.Bind(1, project_id).Bind(2, project_id);
   std::vector<ImageRecord> out;
   while (s.Step()) out.push_back(ReadRow(s));

@@ -244,6 +244,54 @@ END;
       {3, "client tokens remember when their resource ended", R"sql(
 ALTER TABLE client_tokens ADD COLUMN ended_at INTEGER;
 )sql"},
+      {4, "projects, users, roles, access keys, audit log, public images", R"sql(
+CREATE TABLE projects (
+  project_id  TEXT PRIMARY KEY,
+  description TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL
+);
+-- Every resource created before projects existed belongs to `default`.
+INSERT INTO projects (project_id, description, created_at)
+  VALUES ('default', 'the first project', CAST(strftime('%s','now') AS INTEGER) * 1000);
+INSERT OR IGNORE INTO projects (project_id, created_at)
+  SELECT DISTINCT project_id, CAST(strftime('%s','now') AS INTEGER) * 1000 FROM instances;
+CREATE TABLE users (
+  user_name       TEXT PRIMARY KEY,
+  default_project TEXT NOT NULL REFERENCES projects(project_id),
+  created_at      INTEGER NOT NULL
+);
+CREATE TABLE role_bindings (
+  user_name  TEXT NOT NULL REFERENCES users(user_name) ON DELETE CASCADE,
+  project_id TEXT NOT NULL REFERENCES projects(project_id),
+  role       TEXT NOT NULL CHECK (role IN ('admin', 'member', 'reader')),
+  PRIMARY KEY (user_name, project_id)
+);
+-- Secrets are never stored: only a salted SHA-256 (common/secret.h).
+CREATE TABLE access_keys (
+  access_key_id TEXT PRIMARY KEY,
+  user_name     TEXT NOT NULL REFERENCES users(user_name) ON DELETE CASCADE,
+  salt          TEXT NOT NULL,
+  secret_hash   TEXT NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN ('active', 'inactive')),
+  created_at    INTEGER NOT NULL,
+  expires_at    INTEGER
+);
+CREATE INDEX access_keys_user ON access_keys(user_name);
+CREATE TABLE audit_events (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  time          INTEGER NOT NULL,
+  request_id    TEXT NOT NULL,
+  user_name     TEXT NOT NULL,
+  access_key_id TEXT NOT NULL,
+  project_id    TEXT NOT NULL,
+  source        TEXT NOT NULL,
+  operation     TEXT NOT NULL,
+  parameters    TEXT NOT NULL,
+  outcome       TEXT NOT NULL,
+  message       TEXT NOT NULL
+);
+ALTER TABLE images ADD COLUMN is_public INTEGER NOT NULL DEFAULT 0;
+)sql"},
   };
   return kMigrations;
 }

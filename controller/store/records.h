@@ -62,6 +62,7 @@ struct ImageRecord {
   std::string ramdisk_sha256;
   std::string kernel_args;
   int64_t created_at = 0;
+  bool is_public = false;  // launchable by every project
 };
 
 struct KeyPairRecord {
@@ -137,6 +138,48 @@ struct EventRecord {
   std::string message;
   std::string from_state;
   std::string to_state;
+};
+
+struct ProjectRecord {
+  std::string project_id;
+  std::string description;
+  int64_t created_at = 0;
+};
+
+struct RoleBindingRecord {
+  std::string project_id;
+  std::string role;  // admin | member | reader
+};
+
+struct UserRecord {
+  std::string user_name;
+  std::string default_project;
+  int64_t created_at = 0;
+  std::vector<RoleBindingRecord> roles;  // ordered by project
+};
+
+struct AccessKeyRecord {
+  std::string access_key_id;
+  std::string user_name;
+  std::string salt;
+  std::string secret_hash;
+  std::string status;  // active | inactive
+  int64_t created_at = 0;
+  int64_t expires_at = 0;  // 0: never
+};
+
+struct AuditRecord {
+  int64_t seq = 0;
+  int64_t time = 0;
+  std::string request_id;
+  std::string user_name;
+  std::string access_key_id;
+  std::string project_id;
+  std::string source;
+  std::string operation;
+  std::string parameters;  // JSON, secrets redacted
+  std::string outcome;     // OK or an error code
+  std::string message;
 };
 
 }  // namespace gureum::controller

@@ -16,10 +16,13 @@
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
 
+#include "controller/store/access_key_repository.h"
+#include "controller/store/audit_repository.h"
 #include "controller/store/client_token_repository.h"
 #include "controller/store/database.h"
 #include "controller/store/event_repository.h"
 #include "controller/store/host_repository.h"
+#include "controller/store/identity_repository.h"
 #include "controller/store/image_repository.h"
 #include "controller/store/instance_repository.h"
 #include "controller/store/instance_type_repository.h"
@@ -40,7 +43,10 @@ struct Repositories {
         events(db),
         client_tokens(db),
         placement_groups(db),
-        quotas(db) {}
+        quotas(db),
+        identity(db),
+        access_keys(db),
+        audit(db) {}
   InstanceRepository instances;
   ImageRepository images;
   KeyPairRepository key_pairs;
@@ -50,6 +56,9 @@ struct Repositories {
   ClientTokenRepository client_tokens;
   PlacementGroupRepository placement_groups;
   QuotaRepository quotas;
+  IdentityRepository identity;
+  AccessKeyRepository access_keys;
+  AuditRepository audit;
 };
 
 class Store {

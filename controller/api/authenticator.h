@@ -1,0 +1,49 @@
+// Authenticator: turns a call's metadata into a RequestContext.
+//   x-gureum-api-key: ACCESS_KEY_ID:SECRET   (or authorization: Bearer ID:SECRET)
+//   x-gureum-project: PROJECT                (default: the user's default project)
+//   x-gureum-all-projects: true              (admins: describe every project)
+//   x-gureum-forwarded-for: ADDRESS          (set by the REST gateway)
+// A missing, unknown, wrong, inactive or expired key is UNAUTHENTICATED
+// (AuthFailure); a project the user has no role in is PERMISSION_DENIED.
+// Failures are logged with the key id and source, never the secret, and
+// rate-limited per source. Thread-safe.
+#pragma once
+
+#include <string>
+
+#include <absl/status/statusor.h>
+#include <grpcpp/grpcpp.h>
+
+#include "common/clock.h"
+#include "controller/api/auth_failure_limiter.h"
+#include "controller/core/request_context.h"
+#include "controller/store/store.h"
+
+namespace gureum::controller {
+
+struct Credentials {
+  std::string api_key;  // ID:SECRET as sent
+  std::string project;
+  bool all_projects = false;
+  std::string source;  // peer, plus the gateway's client when forwarded
+};
+
+Credentials CredentialsOf(const grpc::ServerContext& context);
+
+class Authenticator {
+ public:
+  Authenticator(Store& store, const Clock& clock)
+      : store_(store), clock_(clock), limiter_(10, std::chrono::seconds(60)) {}
+
+  absl::StatusOr<RequestContext> Authenticate(const Credentials& credentials);
+
+ private:
+  absl::Status Fail(const Credentials& credentials, const std::string& key_id,
+                    const std::string& reason, const std::string& message);
+
+  Store& store_;
+  const Clock& clock_;
+  AuthFailureLimiter limiter_;
+};
+
+}  // namespace gureum::controller
