@@ -5,6 +5,7 @@
 
 #include "cli/commands/event_commands.h"
 #include "cli/commands/host_commands.h"
+#include "cli/commands/identity_commands.h"
 #include "cli/commands/image_commands.h"
 #include "cli/commands/instance_commands.h"
 #include "cli/commands/instance_type_commands.h"
@@ -31,7 +32,9 @@ Examples:
 Environment:
   GUREUM_ENDPOINT     controller address when --endpoint is not given
   GUREUM_PROFILE      config profile when --profile is not given
-  GUREUM_API_KEY      API key, sent as x-gureum-api-key (before the profile's)
+  GUREUM_API_KEY      API key ACCESS_KEY_ID:SECRET, sent as x-gureum-api-key
+                      (before the profile's api_key)
+  GUREUM_PROJECT      project when --project is not given
   GUREUM_CONFIG_FILE  config file (default $XDG_CONFIG_HOME/gureum/config,
                       else ~/.config/gureum/config)
   NO_COLOR            no colours, even on a terminal
@@ -62,6 +65,7 @@ CliApp::CliApp(CliEnvironment env)
   AddPlacementGroupCommands(registry_);
   AddQuotaCommands(registry_);
   AddHostCommands(registry_);
+  AddIdentityCommands(registry_);
   AddEventCommands(registry_);
   AddWaitCommands(registry_);
   AddShellCommands(registry_);  // last: describes the verbs above
@@ -85,6 +89,12 @@ void CliApp::AddGlobalOptions() {
   app_.add_option("--query", query_,
                   "Print only this part of the JSON reply: a JMESPath subset, e.g. "
                   "'instances[].instanceId' (fields, [N], [*], [])")
+      ->group("Global options");
+  app_.add_option("--project", project_,
+                  "Project to act in (default: $GUREUM_PROJECT, else your default project)")
+      ->group("Global options");
+  app_.add_flag("--all-projects", all_projects_,
+                "Describe calls list every project's resources (admin)")
       ->group("Global options");
   app_.add_flag("--debug", debug_, "Print each request as JSON, and its outcome, to stderr")
       ->group("Global options");
@@ -128,6 +138,8 @@ absl::StatusOr<GlobalOptions> CliApp::ResolveGlobalOptions() const {
   options.endpoint_source = settings->endpoint_source;
   options.profile = settings->profile;
   options.api_key = settings->api_key;
+  options.project = project_.empty() ? env_.project_from_env : project_;
+  options.all_projects = all_projects_;
   options.query = query_;
   options.output_explicit = output_option_->count() > 0;
   if (options.output_explicit) {

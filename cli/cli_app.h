@@ -40,6 +40,8 @@ class CliApp {
   std::string output_;
   std::string query_;
   bool debug_ = false;
+  std::string project_;
+  bool all_projects_ = false;
   double timeout_seconds_ = 30;
   CLI::Option* endpoint_option_ = nullptr;
   CLI::Option* profile_option_ = nullptr;

@@ -28,6 +28,7 @@ struct CliEnvironment {
   std::optional<std::string> endpoint_from_env;  // GUREUM_ENDPOINT
   std::optional<std::string> profile_from_env;   // GUREUM_PROFILE
   std::optional<std::string> api_key_from_env;   // GUREUM_API_KEY
+  std::string project_from_env;                  // GUREUM_PROJECT
   // The config file to read (ConfigFile::DefaultPath); nullopt reads none.
   std::optional<std::string> config_path;
   bool no_color = false;  // NO_COLOR is set

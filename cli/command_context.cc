@@ -18,6 +18,7 @@ ComputeClient& CommandContext::client() {
         std::make_unique<ComputeClient>(env_.connect(options_.endpoint), options_.endpoint,
                                         options_.call_timeout, options_.debug ? env_.err : nullptr);
     client_->set_api_key(options_.api_key);
+    client_->set_project(options_.project, options_.all_projects);
   }
   return *client_;
 }

@@ -24,6 +24,7 @@ inline constexpr char kKeyPairs[] = "Key pairs";
 inline constexpr char kHosts[] = "Hosts";
 inline constexpr char kPlacement[] = "Placement groups and availability zones";
 inline constexpr char kQuotas[] = "Quotas";
+inline constexpr char kIdentity[] = "Identity and access";
 inline constexpr char kEvents[] = "Events";
 inline constexpr char kWaiters[] = "Waiters";
 inline constexpr char kShell[] = "Shell";

@@ -20,6 +20,9 @@ struct GlobalOptions {
   std::string profile = "default";
   // Sent as x-gureum-api-key metadata when not empty.
   std::string api_key;
+  // Sent as x-gureum-project / x-gureum-all-projects when set.
+  std::string project;
+  bool all_projects = false;
   // The --query expression; empty for none.
   std::string query;
   OutputFormat output = OutputFormat::kJson;

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   };
   env.profile_from_env = getenv("GUREUM_PROFILE");
   env.api_key_from_env = getenv("GUREUM_API_KEY");
+  env.project_from_env = getenv("GUREUM_PROJECT").value_or("");
   env.config_path = gureum::cli::ConfigFile::DefaultPath(getenv);
   env.no_color = std::getenv("NO_COLOR") != nullptr;
   env.clock = &clock;

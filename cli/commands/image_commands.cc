@@ -27,6 +27,7 @@ struct ImportImageOptions {
   std::string ramdisk_path;
   std::string kernel_args;
   std::string client_token;
+  bool is_public = false;
 };
 
 // The controller reads the files itself, from its own working directory; a relative
@@ -64,6 +65,7 @@ ExitCode ImportImage(CommandContext& ctx, const ImportImageOptions& options) {
   request.set_ramdisk_path(HostPath(options.ramdisk_path));
   request.set_kernel_args(options.kernel_args);
   request.set_client_token(options.client_token);
+  request.set_public_(options.is_public);
   auto timeout = ctx.options().call_timeout_explicit ? ctx.options().call_timeout : kImportTimeout;
   auto result = ctx.client().ImportImage(request, timeout);
   if (!result.ok()) return ctx.CallFailed(result);
@@ -120,6 +122,8 @@ void AddImageCommands(CommandRegistry& registry) {
   verb->add_option("--kernel-args", import->kernel_args, "Kernel command line");
   verb->add_option("--client-token", import->client_token,
                    "Idempotency token: a retry with the same token imports nothing new");
+  verb->add_flag("--public", import->is_public,
+                 "Every project may describe and launch the image (admin)");
 
   auto image_id = std::make_shared<std::string>();
   verb =

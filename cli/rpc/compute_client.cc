@@ -54,6 +54,8 @@ ComputeClient::ComputeClient(std::unique_ptr<Stub> stub, std::string endpoint,
 void ComputeClient::Prepare(grpc::ClientContext& context, std::chrono::milliseconds timeout) const {
   if (timeout.count() > 0) context.set_deadline(std::chrono::system_clock::now() + timeout);
   if (!api_key_.empty()) context.AddMetadata(kApiKeyMetadata, api_key_);
+  if (!project_.empty()) context.AddMetadata("x-gureum-project", project_);
+  if (all_projects_) context.AddMetadata("x-gureum-all-projects", "true");
 }
 
 void ComputeClient::TraceRequest(const char* operation, const google::protobuf::Message& request,
@@ -218,6 +220,64 @@ RpcResult<v1::DescribeQuotasResponse> ComputeClient::DescribeQuotas(
 
 RpcResult<v1::Quota> ComputeClient::SetQuota(const v1::SetQuotaRequest& request) {
   return Unary("SetQuota", &Stub::SetQuota, request, timeout_);
+}
+
+RpcResult<v1::CallerIdentity> ComputeClient::GetCallerIdentity(
+    const v1::GetCallerIdentityRequest& request) {
+  return Unary("GetCallerIdentity", &Stub::GetCallerIdentity, request, timeout_);
+}
+
+RpcResult<v1::Project> ComputeClient::CreateProject(const v1::CreateProjectRequest& request) {
+  return Unary("CreateProject", &Stub::CreateProject, request, timeout_);
+}
+
+RpcResult<v1::DescribeProjectsResponse> ComputeClient::DescribeProjects(
+    const v1::DescribeProjectsRequest& request) {
+  return Unary("DescribeProjects", &Stub::DescribeProjects, request, timeout_);
+}
+
+RpcResult<v1::User> ComputeClient::CreateUser(const v1::CreateUserRequest& request) {
+  return Unary("CreateUser", &Stub::CreateUser, request, timeout_);
+}
+
+RpcResult<v1::DescribeUsersResponse> ComputeClient::DescribeUsers(
+    const v1::DescribeUsersRequest& request) {
+  return Unary("DescribeUsers", &Stub::DescribeUsers, request, timeout_);
+}
+
+RpcResult<v1::DeleteUserResponse> ComputeClient::DeleteUser(const v1::DeleteUserRequest& request) {
+  return Unary("DeleteUser", &Stub::DeleteUser, request, timeout_);
+}
+
+RpcResult<v1::User> ComputeClient::SetUserRole(const v1::SetUserRoleRequest& request) {
+  return Unary("SetUserRole", &Stub::SetUserRole, request, timeout_);
+}
+
+RpcResult<v1::AccessKey> ComputeClient::CreateAccessKey(const v1::CreateAccessKeyRequest& request) {
+  return Unary("CreateAccessKey", &Stub::CreateAccessKey, request, timeout_);
+}
+
+RpcResult<v1::DescribeAccessKeysResponse> ComputeClient::DescribeAccessKeys(
+    const v1::DescribeAccessKeysRequest& request) {
+  return Unary("DescribeAccessKeys", &Stub::DescribeAccessKeys, request, timeout_);
+}
+
+RpcResult<v1::AccessKey> ComputeClient::UpdateAccessKey(const v1::UpdateAccessKeyRequest& request) {
+  return Unary("UpdateAccessKey", &Stub::UpdateAccessKey, request, timeout_);
+}
+
+RpcResult<v1::DeleteAccessKeyResponse> ComputeClient::DeleteAccessKey(
+    const v1::DeleteAccessKeyRequest& request) {
+  return Unary("DeleteAccessKey", &Stub::DeleteAccessKey, request, timeout_);
+}
+
+RpcResult<v1::AccessKey> ComputeClient::RotateAccessKey(const v1::RotateAccessKeyRequest& request) {
+  return Unary("RotateAccessKey", &Stub::RotateAccessKey, request, timeout_);
+}
+
+RpcResult<v1::DescribeAuditEventsResponse> ComputeClient::DescribeAuditEvents(
+    const v1::DescribeAuditEventsRequest& request) {
+  return Unary("DescribeAuditEvents", &Stub::DescribeAuditEvents, request, timeout_);
 }
 
 RpcResult<int64_t> ComputeClient::WatchEvents(

@@ -37,6 +37,11 @@ class ComputeClient {
   const std::string& endpoint() const { return endpoint_; }
   // Sent with every call from now on; empty sends none.
   void set_api_key(std::string api_key) { api_key_ = std::move(api_key); }
+  // x-gureum-project (empty: the user's default) and x-gureum-all-projects.
+  void set_project(std::string project, bool all_projects) {
+    project_ = std::move(project);
+    all_projects_ = all_projects;
+  }
   std::chrono::milliseconds timeout() const { return timeout_; }
 
   RpcResult<v1::RunInstancesResponse> RunInstances(const v1::RunInstancesRequest& request);
@@ -85,6 +90,24 @@ class ComputeClient {
   RpcResult<v1::DescribeQuotasResponse> DescribeQuotas(const v1::DescribeQuotasRequest& request);
   RpcResult<v1::Quota> SetQuota(const v1::SetQuotaRequest& request);
 
+  // Identity and access.
+  RpcResult<v1::CallerIdentity> GetCallerIdentity(const v1::GetCallerIdentityRequest& request);
+  RpcResult<v1::Project> CreateProject(const v1::CreateProjectRequest& request);
+  RpcResult<v1::DescribeProjectsResponse> DescribeProjects(
+      const v1::DescribeProjectsRequest& request);
+  RpcResult<v1::User> CreateUser(const v1::CreateUserRequest& request);
+  RpcResult<v1::DescribeUsersResponse> DescribeUsers(const v1::DescribeUsersRequest& request);
+  RpcResult<v1::DeleteUserResponse> DeleteUser(const v1::DeleteUserRequest& request);
+  RpcResult<v1::User> SetUserRole(const v1::SetUserRoleRequest& request);
+  RpcResult<v1::AccessKey> CreateAccessKey(const v1::CreateAccessKeyRequest& request);
+  RpcResult<v1::DescribeAccessKeysResponse> DescribeAccessKeys(
+      const v1::DescribeAccessKeysRequest& request);
+  RpcResult<v1::AccessKey> UpdateAccessKey(const v1::UpdateAccessKeyRequest& request);
+  RpcResult<v1::DeleteAccessKeyResponse> DeleteAccessKey(const v1::DeleteAccessKeyRequest& request);
+  RpcResult<v1::AccessKey> RotateAccessKey(const v1::RotateAccessKeyRequest& request);
+  RpcResult<v1::DescribeAuditEventsResponse> DescribeAuditEvents(
+      const v1::DescribeAuditEventsRequest& request);
+
   // Delivers each event to `on_event` until the stream ends or `on_event` returns
   // false (then the call is cancelled and OK returned). Without follow the call has
   // the usual deadline; with follow it runs until the server or the user ends it.
@@ -113,6 +136,8 @@ class ComputeClient {
   std::chrono::milliseconds timeout_;
   std::ostream* debug_;
   std::string api_key_;
+  std::string project_;
+  bool all_projects_ = false;
 };
 
 }  // namespace gureum::cli

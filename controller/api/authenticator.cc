@@ -40,17 +40,22 @@ Credentials CredentialsOf(const grpc::ServerContext& context) {
   }
   c.project = Metadata(context, "x-gureum-project");
   c.all_projects = Metadata(context, "x-gureum-all-projects") == "true";
-  c.source = context.peer();
+  c.source = context.peer();  // ipv4:127.0.0.1:54321, ipv6:[::1]:54321, unix:...
+  const size_t port = c.source.rfind(':');
+  c.limit_key = c.source.rfind("ipv", 0) == 0 && port != std::string::npos
+                    ? c.source.substr(0, port)
+                    : c.source;
   if (std::string forwarded = Metadata(context, "x-gureum-forwarded-for"); !forwarded.empty()) {
     if (forwarded.size() > 64) forwarded.resize(64);
     c.source += " for " + forwarded;
+    c.limit_key += " for " + forwarded;
   }
   return c;
 }
 
 absl::Status Authenticator::Fail(const Credentials& credentials, const std::string& key_id,
                                  const std::string& reason, const std::string& message) {
-  const int failures = limiter_.RecordFailure(credentials.source, clock_.NowMillis());
+  const int failures = limiter_.RecordFailure(credentials.limit_key, clock_.NowMillis());
   if (failures <= 10) {
     spdlog::warn("authentication failed from {} (access key '{}'): {}", credentials.source, key_id,
                  reason);
@@ -63,7 +68,7 @@ absl::Status Authenticator::Fail(const Credentials& credentials, const std::stri
 
 absl::StatusOr<RequestContext> Authenticator::Authenticate(const Credentials& credentials) {
   const int64_t now = clock_.NowMillis();
-  if (int64_t wait = limiter_.BlockedFor(credentials.source, now); wait > 0) {
+  if (int64_t wait = limiter_.BlockedFor(credentials.limit_key, now); wait > 0) {
     return Unauthenticated("Too many failed authentications from this source; retry in " +
                            std::to_string((wait + 999) / 1000) + " s");
   }

@@ -26,6 +26,9 @@ struct Credentials {
   std::string project;
   bool all_projects = false;
   std::string source;  // peer, plus the gateway's client when forwarded
+  // What failures are counted by: the peer's address without its port, plus
+  // the forwarded client.
+  std::string limit_key;
 };
 
 Credentials CredentialsOf(const grpc::ServerContext& context);

@@ -214,12 +214,25 @@ class Cluster:
         netns = netns or self.controller.netns
         if netns:
             argv = ["ip", "netns", "exec", netns] + argv
+        self._load_admin_key()
         try:
             p = subprocess.run(argv, capture_output=True, text=True, env=self.env,
                                timeout=timeout_s)
         except subprocess.TimeoutExpired:
             return CliResult(124, "", "gureum did not finish in %d s (client-side)" % timeout_s)
         return CliResult(p.returncode, p.stdout, p.stderr)
+
+    def _load_admin_key(self):
+        """The bootstrap admin's key, written by the controller's first start."""
+        if self.env.get("GUREUM_API_KEY"):
+            return
+        path = os.path.join(self.dir, "controller", "admin-credentials")
+        if not os.path.exists(path):
+            return
+        with open(path) as f:
+            for line in f:
+                if line.startswith("GUREUM_API_KEY="):
+                    self.env["GUREUM_API_KEY"] = line.strip().split("=", 1)[1]
 
     def cli_json(self, *args):
         r = self.cli(*args)

@@ -21,7 +21,8 @@ constexpr int kClients = 20;  // each with its own channel
 
 // Sends kRequests RunInstances of one g1.small each from kClients threads at
 // once; returns how many of each outcome ("" = admitted).
-std::map<std::string, int> Storm(const std::string& endpoint, const std::string& image) {
+std::map<std::string, int> Storm(const TestCluster& cluster, const std::string& image) {
+  const std::string endpoint = cluster.endpoint();
   std::mutex mutex;
   std::map<std::string, int> outcomes;
   std::atomic<int> next{0};
@@ -29,7 +30,7 @@ std::map<std::string, int> Storm(const std::string& endpoint, const std::string&
   std::vector<std::thread> clients;
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&] {
-      ComputeApi api(endpoint);
+      ComputeApi api(endpoint, cluster.admin_key());
       ready++;
       while (ready < kClients) std::this_thread::yield();  // start together
       while (next++ < kRequests) {
@@ -74,14 +75,14 @@ TEST_CASE("200 concurrent launches against a quota of 50 admit exactly 50", "[in
   cluster.AddAgent(FakeHost("host-2", 256, 1048576, 100000));
   REQUIRE(cluster.WaitForHostsUp(2));
   const std::string image = cluster.ImportImage("tiny");
-  ComputeApi api(cluster.endpoint());
+  ComputeApi api(cluster.endpoint(), cluster.admin_key());
   v1::SetQuotaRequest quota;
   quota.set_resource("instances");
   quota.set_limit(50);
   v1::Quota set;
   REQUIRE(api.Call(&v1::Compute::Stub::SetQuota, quota, &set).code == "");
 
-  auto outcomes = Storm(cluster.endpoint(), image);
+  auto outcomes = Storm(cluster, image);
   CHECK(outcomes == std::map<std::string, int>{{"", 50}, {"InstanceLimitExceeded", 150}});
   CheckUsageEqualsRecount(cluster, 50);
 
@@ -118,7 +119,7 @@ TEST_CASE("200 concurrent launches against capacity for 40 admit exactly 40", "[
   REQUIRE(cluster.WaitForHostsUp(5));
   const std::string image = cluster.ImportImage("tiny");
 
-  auto outcomes = Storm(cluster.endpoint(), image);
+  auto outcomes = Storm(cluster, image);
   CHECK(outcomes == std::map<std::string, int>{{"", 40}, {"InsufficientInstanceCapacity", 160}});
   CheckUsageEqualsRecount(cluster, 40);
   CHECK(cluster.QueryInt("SELECT MAX(memory_mib) FROM host_usage") <= 16384);
@@ -142,7 +143,7 @@ TEST_CASE("overload is refused with RequestLimitExceeded, not queued", "[integra
   std::vector<std::thread> clients;
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&] {
-      ComputeApi api(cluster.endpoint());
+      ComputeApi api(cluster.endpoint(), cluster.admin_key());
       ready++;
       while (ready < kClients) std::this_thread::yield();
       for (int i = 0; i < 20; ++i) {

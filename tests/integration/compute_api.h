@@ -16,9 +16,11 @@ namespace gureum::testing {
 
 class ComputeApi {
  public:
-  explicit ComputeApi(const std::string& endpoint)
+  // `api_key` (ACCESS_KEY_ID:SECRET) is sent with every call when not empty.
+  ComputeApi(const std::string& endpoint, std::string api_key)
       : stub_(v1::Compute::NewStub(
-            grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials()))) {}
+            grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials()))),
+        api_key_(std::move(api_key)) {}
 
   // Calls `method` with a 30 s deadline; returns the error parts (code empty on success).
   template <typename Request, typename Response>
@@ -27,6 +29,7 @@ class ComputeApi {
                      const Request& request, Response* response) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    if (!api_key_.empty()) context.AddMetadata("x-gureum-api-key", api_key_);
     return FromGrpcStatus(((*stub_).*method)(&context, request, response));
   }
 
@@ -34,6 +37,7 @@ class ComputeApi {
 
  private:
   std::unique_ptr<v1::Compute::Stub> stub_;
+  std::string api_key_;
 };
 
 }  // namespace gureum::testing

@@ -52,7 +52,7 @@ TEST_CASE("spreading fills the host with the most free memory first, ties by nam
   cluster.StartController();
   AddFiveHosts(cluster);
   const std::string image = cluster.ImportImage("tiny");
-  ComputeApi api(cluster.endpoint());
+  ComputeApi api(cluster.endpoint(), cluster.admin_key());
   v1::RunInstancesResponse response;
   REQUIRE(api.Call(&v1::Compute::Stub::RunInstances, Run(image, 12, 12), &response).code == "");
   CHECK(Layout(response) ==
@@ -67,7 +67,7 @@ TEST_CASE("packing fills the fullest host before the next", "[integration]") {
   cluster.StartController();
   AddFiveHosts(cluster);
   const std::string image = cluster.ImportImage("tiny");
-  ComputeApi api(cluster.endpoint());
+  ComputeApi api(cluster.endpoint(), cluster.admin_key());
   v1::RunInstancesResponse response;
   REQUIRE(api.Call(&v1::Compute::Stub::RunInstances, Run(image, 12, 12), &response).code == "");
   CHECK(Layout(response) ==
@@ -83,7 +83,7 @@ TEST_CASE("placement groups, zones and disabled hosts shape placement", "[integr
   cluster.StartController();
   AddFiveHosts(cluster);
   const std::string image = cluster.ImportImage("tiny");
-  ComputeApi api(cluster.endpoint());
+  ComputeApi api(cluster.endpoint(), cluster.admin_key());
 
   v1::PlacementGroup group;
   v1::CreatePlacementGroupRequest spread;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
 
 #include <sqlite3.h>
@@ -59,6 +60,11 @@ void TestCluster::StartController() {
     throw std::runtime_error("controller did not start: " + controller_->Stderr());
   }
   port_ = std::stoi(ReadFile(port_file));
+  std::istringstream credentials(ReadFile(dir_ + "/controller/admin-credentials"));
+  for (std::string line; std::getline(credentials, line);) {
+    if (line.rfind("GUREUM_API_KEY=", 0) == 0) admin_key_ = line.substr(15);
+  }
+  if (admin_key_.empty()) throw std::runtime_error("no admin key in admin-credentials");
 }
 
 void TestCluster::StopController(bool kill9) {
@@ -128,7 +134,24 @@ RunResult TestCluster::Cli(const std::vector<std::string>& args, const std::stri
   argv.insert(argv.end(), args.begin(), args.end());
   // A clean environment for the CLI's own settings: no profile or endpoint leaks in.
   return Run(argv, std::chrono::seconds(60),
-             {{"GUREUM_ENDPOINT", ""}, {"GUREUM_PROFILE", ""}, {"HOME", dir_}}, stdin_data);
+             {{"GUREUM_ENDPOINT", ""},
+              {"GUREUM_PROFILE", ""},
+              {"GUREUM_PROJECT", ""},
+              {"GUREUM_API_KEY", admin_key_},
+              {"HOME", dir_}},
+             stdin_data);
+}
+
+RunResult TestCluster::CliAs(const std::string& api_key, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{BinPath("gureum"), "--endpoint", endpoint()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return Run(argv, std::chrono::seconds(60),
+             {{"GUREUM_ENDPOINT", ""},
+              {"GUREUM_PROFILE", ""},
+              {"GUREUM_PROJECT", ""},
+              {"GUREUM_API_KEY", api_key},
+              {"HOME", dir_}},
+             "");
 }
 
 nlohmann::json TestCluster::CliJson(const std::vector<std::string>& args) {

@@ -72,11 +72,17 @@ class TestCluster {
 
   const std::string& dir() const { return dir_; }
   std::string endpoint() const { return "127.0.0.1:" + std::to_string(port_); }
+  // The bootstrap admin's API key (ACCESS_KEY_ID:SECRET), read from the
+  // controller's admin-credentials file after its first start.
+  const std::string& admin_key() const { return admin_key_; }
+  // Runs the CLI with another API key ("" sends none).
+  RunResult CliAs(const std::string& api_key, const std::vector<std::string>& args);
   std::string database() const { return dir_ + "/controller/gureum.db"; }
   Subprocess* controller() { return controller_.get(); }
 
  private:
   std::string dir_;
+  std::string admin_key_;
   int port_ = 0;
   std::unique_ptr<Subprocess> controller_;
   std::vector<std::string> controller_args_;
