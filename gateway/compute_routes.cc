@@ -10,6 +10,7 @@
 #include "common/api_error.h"
 #include "gateway/grpc_json_bridge.h"
 #include "gateway/http_error_mapper.h"
+#include "gateway/request_security.h"
 #include "gateway/sse_event_stream.h"
 
 namespace gureum::gateway {
@@ -41,16 +42,22 @@ template <typename Request, typename Response>
 using UnaryMethod = grpc::Status (Compute::StubInterface::*)(grpc::ClientContext*, const Request&,
                                                              Response*);
 
-// One unary call with the gateway's deadline. On failure the HTTP error is
-// written to `res` and false returned; on success the controller's request id
-// is passed on in X-Request-Id.
+// One unary call with the gateway's deadline and the HTTP request's
+// credentials (request_security.h). On failure the HTTP error is written to
+// `res` and false returned; on success the controller's request id is passed
+// on in X-Request-Id.
 template <typename Request, typename Response>
 bool Call(Compute::StubInterface* stub, std::chrono::milliseconds timeout,
           UnaryMethod<Request, Response> method, const Request& request, Response* response,
-          httplib::Response& res) {
+          const httplib::Request& req, httplib::Response& res) {
+  auto metadata = CallMetadataOf(req);
+  if (!metadata.ok()) {
+    WriteError(res, metadata.status());
+    return false;
+  }
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + timeout);
-  context.AddMetadata("x-gureum-client", "gureum-gateway");
+  AddCallMetadata(*metadata, &context);
   grpc::Status status = (stub->*method)(&context, request, response);
   std::string request_id;
   if (status.ok() || status.error_code() != grpc::StatusCode::UNAVAILABLE) {
@@ -199,6 +206,9 @@ void ComputeRoutes::AddTo(RouteTable& table) {
   AddPlacementGroupRoutes(table);
   AddQuotaRoutes(table);
   AddEventRoutes(table);
+  AddIdentityRoutes(table);
+  AddAccessKeyRoutes(table);
+  AddAuditRoutes(table);
 }
 
 void ComputeRoutes::AddInstanceRoutes(RouteTable& table) {
@@ -226,7 +236,7 @@ void ComputeRoutes::AddInstanceRoutes(RouteTable& table) {
         request.set_max_results(static_cast<int32_t>(*max_results));
         request.set_next_token(req.get_param_value("next_token"));
         v1::DescribeInstancesResponse response;
-        if (Call(stub, timeout, &Compute::StubInterface::DescribeInstances, request, &response,
+        if (Call(stub, timeout, &Compute::StubInterface::DescribeInstances, request, &response, req,
                  res)) {
           WriteMessage(res, 200, response);
         }
@@ -249,31 +259,33 @@ void ComputeRoutes::AddInstanceRoutes(RouteTable& table) {
         if (!ParseBody(req, res, &request)) return;
         if (!ApplyIdempotencyKey(req, res, request.mutable_client_token())) return;
         v1::RunInstancesResponse response;
-        if (Call(stub, timeout, &Compute::StubInterface::RunInstances, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::RunInstances, request, &response, req,
+                 res)) {
           WriteMessage(res, 201, response);
         }
       });
 
-  table.Add({.method = "GET",
-             .path = "/v1/instances/{instanceId}",
-             .operation_id = "GetInstance",
-             .summary = "One instance",
-             .tag = "Instances",
-             .response = D<v1::Instance>()},
-            [stub, timeout](const httplib::Request&, httplib::Response& res, const PathParams& p) {
-              v1::DescribeInstancesRequest request;
-              request.add_instance_ids(p.at("instanceId"));
-              v1::DescribeInstancesResponse response;
-              if (!Call(stub, timeout, &Compute::StubInterface::DescribeInstances, request,
-                        &response, res)) {
-                return;
-              }
-              if (response.instances().empty()) {
-                return NotFound(res, errc::kInvalidInstanceIdNotFound, "InstanceId",
-                                "instance " + p.at("instanceId") + " does not exist");
-              }
-              WriteMessage(res, 200, response.instances(0));
-            });
+  table.Add(
+      {.method = "GET",
+       .path = "/v1/instances/{instanceId}",
+       .operation_id = "GetInstance",
+       .summary = "One instance",
+       .tag = "Instances",
+       .response = D<v1::Instance>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::DescribeInstancesRequest request;
+        request.add_instance_ids(p.at("instanceId"));
+        v1::DescribeInstancesResponse response;
+        if (!Call(stub, timeout, &Compute::StubInterface::DescribeInstances, request, &response,
+                  req, res)) {
+          return;
+        }
+        if (response.instances().empty()) {
+          return NotFound(res, errc::kInvalidInstanceIdNotFound, "InstanceId",
+                          "instance " + p.at("instanceId") + " does not exist");
+        }
+        WriteMessage(res, 200, response.instances(0));
+      });
 
   table.Add(
       {.method = "DELETE",
@@ -291,7 +303,7 @@ void ComputeRoutes::AddInstanceRoutes(RouteTable& table) {
         request.set_dry_run(*dry_run);
         v1::InstanceStateChangeResponse response;
         if (Call(stub, timeout, &Compute::StubInterface::TerminateInstances, request, &response,
-                 res)) {
+                 req, res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -311,7 +323,8 @@ void ComputeRoutes::AddInstanceRoutes(RouteTable& table) {
         if (!dry_run.ok()) return WriteError(res, dry_run.status());
         request.set_dry_run(*dry_run);
         v1::InstanceStateChangeResponse response;
-        if (Call(stub, timeout, &Compute::StubInterface::StartInstances, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::StartInstances, request, &response, req,
+                 res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -334,7 +347,8 @@ void ComputeRoutes::AddInstanceRoutes(RouteTable& table) {
         request.set_force(*force);
         request.set_dry_run(*dry_run);
         v1::InstanceStateChangeResponse response;
-        if (Call(stub, timeout, &Compute::StubInterface::StopInstances, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::StopInstances, request, &response, req,
+                 res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -354,7 +368,7 @@ void ComputeRoutes::AddInstanceRoutes(RouteTable& table) {
         if (!dry_run.ok()) return WriteError(res, dry_run.status());
         request.set_dry_run(*dry_run);
         v1::RebootInstancesResponse response;
-        if (Call(stub, timeout, &Compute::StubInterface::RebootInstances, request, &response,
+        if (Call(stub, timeout, &Compute::StubInterface::RebootInstances, request, &response, req,
                  res)) {
           WriteMessage(res, 200, response);
         }
@@ -375,7 +389,7 @@ void ComputeRoutes::AddInstanceRoutes(RouteTable& table) {
         if (!latest.ok()) return WriteError(res, latest.status());
         request.set_latest(*latest);
         v1::GetConsoleOutputResponse response;
-        if (Call(stub, timeout, &Compute::StubInterface::GetConsoleOutput, request, &response,
+        if (Call(stub, timeout, &Compute::StubInterface::GetConsoleOutput, request, &response, req,
                  res)) {
           WriteMessage(res, 200, response);
         }
@@ -399,7 +413,7 @@ void ComputeRoutes::AddInstanceTypeRoutes(RouteTable& table) {
         AddAll(QueryList(req, "instance_types"), request.mutable_instance_types());
         v1::DescribeInstanceTypesResponse response;
         if (Call(stub, timeout, &Compute::StubInterface::DescribeInstanceTypes, request, &response,
-                 res)) {
+                 req, res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -419,47 +433,49 @@ void ComputeRoutes::AddInstanceTypeRoutes(RouteTable& table) {
         if (!ParseBody(req, res, request.mutable_instance_type())) return;
         v1::InstanceTypeInfo response;
         if (Call(stub, timeout, &Compute::StubInterface::CreateInstanceType, request, &response,
-                 res)) {
+                 req, res)) {
           WriteMessage(res, 201, response);
         }
       });
 
-  table.Add({.method = "GET",
-             .path = "/v1/instance-types/{instanceType}",
-             .operation_id = "GetInstanceType",
-             .summary = "One instance type",
-             .tag = "InstanceTypes",
-             .response = D<v1::InstanceTypeInfo>()},
-            [stub, timeout](const httplib::Request&, httplib::Response& res, const PathParams& p) {
-              v1::DescribeInstanceTypesRequest request;
-              request.add_instance_types(p.at("instanceType"));
-              v1::DescribeInstanceTypesResponse response;
-              if (!Call(stub, timeout, &Compute::StubInterface::DescribeInstanceTypes, request,
-                        &response, res)) {
-                return;
-              }
-              if (response.instance_types().empty()) {
-                return NotFound(res, errc::kInvalidInstanceType, "InstanceType",
-                                "instance type " + p.at("instanceType") + " does not exist");
-              }
-              WriteMessage(res, 200, response.instance_types(0));
-            });
+  table.Add(
+      {.method = "GET",
+       .path = "/v1/instance-types/{instanceType}",
+       .operation_id = "GetInstanceType",
+       .summary = "One instance type",
+       .tag = "InstanceTypes",
+       .response = D<v1::InstanceTypeInfo>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::DescribeInstanceTypesRequest request;
+        request.add_instance_types(p.at("instanceType"));
+        v1::DescribeInstanceTypesResponse response;
+        if (!Call(stub, timeout, &Compute::StubInterface::DescribeInstanceTypes, request, &response,
+                  req, res)) {
+          return;
+        }
+        if (response.instance_types().empty()) {
+          return NotFound(res, errc::kInvalidInstanceType, "InstanceType",
+                          "instance type " + p.at("instanceType") + " does not exist");
+        }
+        WriteMessage(res, 200, response.instance_types(0));
+      });
 
-  table.Add({.method = "DELETE",
-             .path = "/v1/instance-types/{instanceType}",
-             .operation_id = "DeleteInstanceType",
-             .summary = "Deletes an instance type no live instance uses (admin)",
-             .tag = "InstanceTypes",
-             .response = D<v1::DeleteInstanceTypeResponse>()},
-            [stub, timeout](const httplib::Request&, httplib::Response& res, const PathParams& p) {
-              v1::DeleteInstanceTypeRequest request;
-              request.set_instance_type(p.at("instanceType"));
-              v1::DeleteInstanceTypeResponse response;
-              if (Call(stub, timeout, &Compute::StubInterface::DeleteInstanceType, request,
-                       &response, res)) {
-                WriteMessage(res, 200, response);
-              }
-            });
+  table.Add(
+      {.method = "DELETE",
+       .path = "/v1/instance-types/{instanceType}",
+       .operation_id = "DeleteInstanceType",
+       .summary = "Deletes an instance type no live instance uses (admin)",
+       .tag = "InstanceTypes",
+       .response = D<v1::DeleteInstanceTypeResponse>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::DeleteInstanceTypeRequest request;
+        request.set_instance_type(p.at("instanceType"));
+        v1::DeleteInstanceTypeResponse response;
+        if (Call(stub, timeout, &Compute::StubInterface::DeleteInstanceType, request, &response,
+                 req, res)) {
+          WriteMessage(res, 200, response);
+        }
+      });
 }
 
 void ComputeRoutes::AddImageRoutes(RouteTable& table) {
@@ -480,7 +496,8 @@ void ComputeRoutes::AddImageRoutes(RouteTable& table) {
         AddAll(QueryList(req, "image_ids"), request.mutable_image_ids());
         AddFilters(req, request.mutable_filters());
         v1::DescribeImagesResponse response;
-        if (Call(stub, timeout, &Compute::StubInterface::DescribeImages, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::DescribeImages, request, &response, req,
+                 res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -501,47 +518,50 @@ void ComputeRoutes::AddImageRoutes(RouteTable& table) {
         if (!ParseBody(req, res, &request)) return;
         if (!ApplyIdempotencyKey(req, res, request.mutable_client_token())) return;
         v1::Image response;
-        if (Call(stub, timeout, &Compute::StubInterface::ImportImage, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::ImportImage, request, &response, req,
+                 res)) {
           WriteMessage(res, 201, response);
         }
       });
 
-  table.Add({.method = "GET",
-             .path = "/v1/images/{imageId}",
-             .operation_id = "GetImage",
-             .summary = "One image",
-             .tag = "Images",
-             .response = D<v1::Image>()},
-            [stub, timeout](const httplib::Request&, httplib::Response& res, const PathParams& p) {
-              v1::DescribeImagesRequest request;
-              request.add_image_ids(p.at("imageId"));
-              v1::DescribeImagesResponse response;
-              if (!Call(stub, timeout, &Compute::StubInterface::DescribeImages, request, &response,
-                        res)) {
-                return;
-              }
-              if (response.images().empty()) {
-                return NotFound(res, errc::kInvalidAmiIdNotFound, "ImageId",
-                                "image " + p.at("imageId") + " does not exist");
-              }
-              WriteMessage(res, 200, response.images(0));
-            });
+  table.Add(
+      {.method = "GET",
+       .path = "/v1/images/{imageId}",
+       .operation_id = "GetImage",
+       .summary = "One image",
+       .tag = "Images",
+       .response = D<v1::Image>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::DescribeImagesRequest request;
+        request.add_image_ids(p.at("imageId"));
+        v1::DescribeImagesResponse response;
+        if (!Call(stub, timeout, &Compute::StubInterface::DescribeImages, request, &response, req,
+                  res)) {
+          return;
+        }
+        if (response.images().empty()) {
+          return NotFound(res, errc::kInvalidAmiIdNotFound, "ImageId",
+                          "image " + p.at("imageId") + " does not exist");
+        }
+        WriteMessage(res, 200, response.images(0));
+      });
 
-  table.Add({.method = "DELETE",
-             .path = "/v1/images/{imageId}",
-             .operation_id = "DeregisterImage",
-             .summary = "Deregisters an image no live instance uses",
-             .tag = "Images",
-             .response = D<v1::DeregisterImageResponse>()},
-            [stub, timeout](const httplib::Request&, httplib::Response& res, const PathParams& p) {
-              v1::DeregisterImageRequest request;
-              request.set_image_id(p.at("imageId"));
-              v1::DeregisterImageResponse response;
-              if (Call(stub, timeout, &Compute::StubInterface::DeregisterImage, request, &response,
-                       res)) {
-                WriteMessage(res, 200, response);
-              }
-            });
+  table.Add(
+      {.method = "DELETE",
+       .path = "/v1/images/{imageId}",
+       .operation_id = "DeregisterImage",
+       .summary = "Deregisters an image no live instance uses",
+       .tag = "Images",
+       .response = D<v1::DeregisterImageResponse>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::DeregisterImageRequest request;
+        request.set_image_id(p.at("imageId"));
+        v1::DeregisterImageResponse response;
+        if (Call(stub, timeout, &Compute::StubInterface::DeregisterImage, request, &response, req,
+                 res)) {
+          WriteMessage(res, 200, response);
+        }
+      });
 }
 
 void ComputeRoutes::AddKeyPairRoutes(RouteTable& table) {
@@ -562,7 +582,7 @@ void ComputeRoutes::AddKeyPairRoutes(RouteTable& table) {
         AddAll(QueryList(req, "key_names"), request.mutable_key_names());
         AddAll(QueryList(req, "key_pair_ids"), request.mutable_key_pair_ids());
         v1::DescribeKeyPairsResponse response;
-        if (Call(stub, timeout, &Compute::StubInterface::DescribeKeyPairs, request, &response,
+        if (Call(stub, timeout, &Compute::StubInterface::DescribeKeyPairs, request, &response, req,
                  res)) {
           WriteMessage(res, 200, response);
         }
@@ -582,7 +602,8 @@ void ComputeRoutes::AddKeyPairRoutes(RouteTable& table) {
         v1::CreateKeyPairRequest request;
         if (!ParseBody(req, res, &request)) return;
         v1::CreateKeyPairResponse response;
-        if (Call(stub, timeout, &Compute::StubInterface::CreateKeyPair, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::CreateKeyPair, request, &response, req,
+                 res)) {
           // The private key must not linger in caches.
           res.set_header("Cache-Control", "no-store");
           WriteMessage(res, 201, response);
@@ -603,31 +624,33 @@ void ComputeRoutes::AddKeyPairRoutes(RouteTable& table) {
         v1::ImportKeyPairRequest request;
         if (!ParseBody(req, res, &request)) return;
         v1::KeyPairInfo response;
-        if (Call(stub, timeout, &Compute::StubInterface::ImportKeyPair, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::ImportKeyPair, request, &response, req,
+                 res)) {
           WriteMessage(res, 201, response);
         }
       });
 
-  table.Add({.method = "GET",
-             .path = "/v1/key-pairs/{keyName}",
-             .operation_id = "GetKeyPair",
-             .summary = "One key pair",
-             .tag = "KeyPairs",
-             .response = D<v1::KeyPairInfo>()},
-            [stub, timeout](const httplib::Request&, httplib::Response& res, const PathParams& p) {
-              v1::DescribeKeyPairsRequest request;
-              request.add_key_names(p.at("keyName"));
-              v1::DescribeKeyPairsResponse response;
-              if (!Call(stub, timeout, &Compute::StubInterface::DescribeKeyPairs, request,
-                        &response, res)) {
-                return;
-              }
-              if (response.key_pairs().empty()) {
-                return NotFound(res, errc::kInvalidKeyPairNotFound, "KeyName",
-                                "key pair " + p.at("keyName") + " does not exist");
-              }
-              WriteMessage(res, 200, response.key_pairs(0));
-            });
+  table.Add(
+      {.method = "GET",
+       .path = "/v1/key-pairs/{keyName}",
+       .operation_id = "GetKeyPair",
+       .summary = "One key pair",
+       .tag = "KeyPairs",
+       .response = D<v1::KeyPairInfo>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::DescribeKeyPairsRequest request;
+        request.add_key_names(p.at("keyName"));
+        v1::DescribeKeyPairsResponse response;
+        if (!Call(stub, timeout, &Compute::StubInterface::DescribeKeyPairs, request, &response, req,
+                  res)) {
+          return;
+        }
+        if (response.key_pairs().empty()) {
+          return NotFound(res, errc::kInvalidKeyPairNotFound, "KeyName",
+                          "key pair " + p.at("keyName") + " does not exist");
+        }
+        WriteMessage(res, 200, response.key_pairs(0));
+      });
 
   table.Add(
       {.method = "DELETE",
@@ -636,11 +659,12 @@ void ComputeRoutes::AddKeyPairRoutes(RouteTable& table) {
        .summary = "Deletes a key pair (a missing one is not an error, as in EC2)",
        .tag = "KeyPairs",
        .response = D<v1::DeleteKeyPairResponse>()},
-      [stub, timeout](const httplib::Request&, httplib::Response& res, const PathParams& p) {
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
         v1::DeleteKeyPairRequest request;
         request.set_key_name(p.at("keyName"));
         v1::DeleteKeyPairResponse response;
-        if (Call(stub, timeout, &Compute::StubInterface::DeleteKeyPair, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::DeleteKeyPair, request, &response, req,
+                 res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -662,7 +686,8 @@ void ComputeRoutes::AddHostRoutes(RouteTable& table) {
         v1::DescribeHostsRequest request;
         AddAll(QueryList(req, "host_ids"), request.mutable_host_ids());
         v1::DescribeHostsResponse response;
-        if (Call(stub, timeout, &Compute::StubInterface::DescribeHosts, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::DescribeHosts, request, &response, req,
+                 res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -674,11 +699,12 @@ void ComputeRoutes::AddHostRoutes(RouteTable& table) {
        .summary = "One host, by id or name",
        .tag = "Hosts",
        .response = D<v1::Host>()},
-      [stub, timeout](const httplib::Request&, httplib::Response& res, const PathParams& p) {
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
         v1::DescribeHostsRequest request;
         request.add_host_ids(p.at("hostId"));
         v1::DescribeHostsResponse response;
-        if (!Call(stub, timeout, &Compute::StubInterface::DescribeHosts, request, &response, res)) {
+        if (!Call(stub, timeout, &Compute::StubInterface::DescribeHosts, request, &response, req,
+                  res)) {
           return;
         }
         if (response.hosts().empty()) {
@@ -701,7 +727,8 @@ void ComputeRoutes::AddHostRoutes(RouteTable& table) {
         if (!ParseBody(req, res, &request)) return;
         request.set_host_id(p.at("hostId"));
         v1::Host response;
-        if (Call(stub, timeout, &Compute::StubInterface::DisableHost, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::DisableHost, request, &response, req,
+                 res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -713,11 +740,12 @@ void ComputeRoutes::AddHostRoutes(RouteTable& table) {
        .summary = "Lets the scheduler place instances on a host again (admin)",
        .tag = "Hosts",
        .response = D<v1::Host>()},
-      [stub, timeout](const httplib::Request&, httplib::Response& res, const PathParams& p) {
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
         v1::EnableHostRequest request;
         request.set_host_id(p.at("hostId"));
         v1::Host response;
-        if (Call(stub, timeout, &Compute::StubInterface::EnableHost, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::EnableHost, request, &response, req,
+                 res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -735,7 +763,7 @@ void ComputeRoutes::AddHostRoutes(RouteTable& table) {
         AddAll(QueryList(req, "zone_names"), request.mutable_zone_names());
         v1::DescribeAvailabilityZonesResponse response;
         if (Call(stub, timeout, &Compute::StubInterface::DescribeAvailabilityZones, request,
-                 &response, res)) {
+                 &response, req, res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -760,7 +788,7 @@ void ComputeRoutes::AddPlacementGroupRoutes(RouteTable& table) {
         AddAll(QueryList(req, "group_ids"), request.mutable_group_ids());
         v1::DescribePlacementGroupsResponse response;
         if (Call(stub, timeout, &Compute::StubInterface::DescribePlacementGroups, request,
-                 &response, res)) {
+                 &response, req, res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -780,47 +808,49 @@ void ComputeRoutes::AddPlacementGroupRoutes(RouteTable& table) {
         if (!ParseBody(req, res, &request)) return;
         v1::PlacementGroup response;
         if (Call(stub, timeout, &Compute::StubInterface::CreatePlacementGroup, request, &response,
-                 res)) {
+                 req, res)) {
           WriteMessage(res, 201, response);
         }
       });
 
-  table.Add({.method = "GET",
-             .path = "/v1/placement-groups/{groupName}",
-             .operation_id = "GetPlacementGroup",
-             .summary = "One placement group",
-             .tag = "PlacementGroups",
-             .response = D<v1::PlacementGroup>()},
-            [stub, timeout](const httplib::Request&, httplib::Response& res, const PathParams& p) {
-              v1::DescribePlacementGroupsRequest request;
-              request.add_group_names(p.at("groupName"));
-              v1::DescribePlacementGroupsResponse response;
-              if (!Call(stub, timeout, &Compute::StubInterface::DescribePlacementGroups, request,
-                        &response, res)) {
-                return;
-              }
-              if (response.placement_groups().empty()) {
-                return NotFound(res, "InvalidPlacementGroup.Unknown", "GroupName",
-                                "placement group " + p.at("groupName") + " does not exist");
-              }
-              WriteMessage(res, 200, response.placement_groups(0));
-            });
+  table.Add(
+      {.method = "GET",
+       .path = "/v1/placement-groups/{groupName}",
+       .operation_id = "GetPlacementGroup",
+       .summary = "One placement group",
+       .tag = "PlacementGroups",
+       .response = D<v1::PlacementGroup>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::DescribePlacementGroupsRequest request;
+        request.add_group_names(p.at("groupName"));
+        v1::DescribePlacementGroupsResponse response;
+        if (!Call(stub, timeout, &Compute::StubInterface::DescribePlacementGroups, request,
+                  &response, req, res)) {
+          return;
+        }
+        if (response.placement_groups().empty()) {
+          return NotFound(res, "InvalidPlacementGroup.Unknown", "GroupName",
+                          "placement group " + p.at("groupName") + " does not exist");
+        }
+        WriteMessage(res, 200, response.placement_groups(0));
+      });
 
-  table.Add({.method = "DELETE",
-             .path = "/v1/placement-groups/{groupName}",
-             .operation_id = "DeletePlacementGroup",
-             .summary = "Deletes a placement group",
-             .tag = "PlacementGroups",
-             .response = D<v1::DeletePlacementGroupResponse>()},
-            [stub, timeout](const httplib::Request&, httplib::Response& res, const PathParams& p) {
-              v1::DeletePlacementGroupRequest request;
-              request.set_group_name(p.at("groupName"));
-              v1::DeletePlacementGroupResponse response;
-              if (Call(stub, timeout, &Compute::StubInterface::DeletePlacementGroup, request,
-                       &response, res)) {
-                WriteMessage(res, 200, response);
-              }
-            });
+  table.Add(
+      {.method = "DELETE",
+       .path = "/v1/placement-groups/{groupName}",
+       .operation_id = "DeletePlacementGroup",
+       .summary = "Deletes a placement group",
+       .tag = "PlacementGroups",
+       .response = D<v1::DeletePlacementGroupResponse>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::DeletePlacementGroupRequest request;
+        request.set_group_name(p.at("groupName"));
+        v1::DeletePlacementGroupResponse response;
+        if (Call(stub, timeout, &Compute::StubInterface::DeletePlacementGroup, request, &response,
+                 req, res)) {
+          WriteMessage(res, 200, response);
+        }
+      });
 }
 
 void ComputeRoutes::AddQuotaRoutes(RouteTable& table) {
@@ -839,7 +869,8 @@ void ComputeRoutes::AddQuotaRoutes(RouteTable& table) {
         v1::DescribeQuotasRequest request;
         request.set_project_id(req.get_param_value("project_id"));
         v1::DescribeQuotasResponse response;
-        if (Call(stub, timeout, &Compute::StubInterface::DescribeQuotas, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::DescribeQuotas, request, &response, req,
+                 res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -859,7 +890,7 @@ void ComputeRoutes::AddQuotaRoutes(RouteTable& table) {
         if (!ParseBody(req, res, &request)) return;
         request.set_resource(p.at("resource"));
         v1::Quota response;
-        if (Call(stub, timeout, &Compute::StubInterface::SetQuota, request, &response, res)) {
+        if (Call(stub, timeout, &Compute::StubInterface::SetQuota, request, &response, req, res)) {
           WriteMessage(res, 200, response);
         }
       });
@@ -868,6 +899,7 @@ void ComputeRoutes::AddQuotaRoutes(RouteTable& table) {
 void ComputeRoutes::AddEventRoutes(RouteTable& table) {
   auto* stub = stub_.get();
   auto heartbeat = options_.sse_heartbeat;
+  auto timeout = options_.call_timeout;
   const std::atomic<bool>* stopping = stopping_;
 
   table.Add(
@@ -882,8 +914,8 @@ void ComputeRoutes::AddEventRoutes(RouteTable& table) {
                  Param("resource_id", "only events of this resource"),
                  Param("follow", "keep the stream open for new events (default true)", "boolean")},
        .content_type = "text/event-stream"},
-      [stub, heartbeat, stopping](const httplib::Request& req, httplib::Response& res,
-                                  const PathParams&) {
+      [stub, heartbeat, timeout, stopping](const httplib::Request& req, httplib::Response& res,
+                                           const PathParams&) {
         v1::WatchEventsRequest request;
         auto after = QueryInt(req, "after_sequence", 0);
         if (!after.ok()) return WriteError(res, after.status());
@@ -905,17 +937,340 @@ void ComputeRoutes::AddEventRoutes(RouteTable& table) {
         auto follow = QueryBool(req, "follow", true);
         if (!follow.ok()) return WriteError(res, follow.status());
         request.set_follow(*follow);
-        res.set_header("Cache-Control", "no-cache");
+        auto metadata = CallMetadataOf(req);
+        if (!metadata.ok()) return WriteError(res, metadata.status());
+        // Once the stream has begun the status is 200; a caller without a
+        // valid key or a role gets its 401 or 403 here, before it begins.
+        v1::CallerIdentity identity;
+        if (!Call(stub, timeout, &Compute::StubInterface::GetCallerIdentity,
+                  v1::GetCallerIdentityRequest(), &identity, req, res)) {
+          return;
+        }
+        res.set_header("Cache-Control", "no-store");
         res.set_header("X-Accel-Buffering", "no");
-        res.set_chunked_content_provider("text/event-stream", [stub, heartbeat, stopping, request](
+        res.set_chunked_content_provider("text/event-stream", [stub, heartbeat, stopping, request,
+                                                               metadata = *std::move(metadata)](
                                                                   size_t, httplib::DataSink& sink) {
-          SseEventStream stream(stub, request, heartbeat, stopping);
+          SseEventStream stream(stub, request, heartbeat, stopping, metadata);
           stream.Run([&sink](std::string_view frame) {
             return sink.is_writable() && sink.write(frame.data(), frame.size());
           });
           sink.done();
           return true;
         });
+      });
+}
+
+void ComputeRoutes::AddIdentityRoutes(RouteTable& table) {
+  auto* stub = stub_.get();
+  auto timeout = options_.call_timeout;
+
+  table.Add(
+      {.method = "GET",
+       .path = "/v1/caller-identity",
+       .operation_id = "GetCallerIdentity",
+       .summary = "Who the API key belongs to: user, key id, the project acted in and the "
+                  "role that applies there, and every role binding",
+       .tag = "Identity",
+       .response = D<v1::CallerIdentity>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams&) {
+        v1::GetCallerIdentityRequest request;
+        v1::CallerIdentity response;
+        if (Call(stub, timeout, &Compute::StubInterface::GetCallerIdentity, request, &response, req,
+                 res)) {
+          WriteMessage(res, 200, response);
+        }
+      });
+
+  table.Add(
+      {.method = "GET",
+       .path = "/v1/projects",
+       .operation_id = "ListProjects",
+       .summary = "Lists the projects the caller has a role in (an admin: all)",
+       .tag = "Identity",
+       .response = D<v1::DescribeProjectsResponse>(),
+       .query = {Param("project_ids", "only these projects", "string", true)}},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams&) {
+        v1::DescribeProjectsRequest request;
+        AddAll(QueryList(req, "project_ids"), request.mutable_project_ids());
+        v1::DescribeProjectsResponse response;
+        if (Call(stub, timeout, &Compute::StubInterface::DescribeProjects, request, &response, req,
+                 res)) {
+          WriteMessage(res, 200, response);
+        }
+      });
+
+  table.Add(
+      {.method = "POST",
+       .path = "/v1/projects",
+       .operation_id = "CreateProject",
+       .summary = "Creates a project (admin); projectId is [a-z0-9][a-z0-9-]{0,62}",
+       .tag = "Identity",
+       .request_body = D<v1::CreateProjectRequest>(),
+       .request_body_required = true,
+       .response = D<v1::Project>(),
+       .success_status = 201},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams&) {
+        v1::CreateProjectRequest request;
+        if (!ParseBody(req, res, &request)) return;
+        v1::Project response;
+        if (Call(stub, timeout, &Compute::StubInterface::CreateProject, request, &response, req,
+                 res)) {
+          WriteMessage(res, 201, response);
+        }
+      });
+
+  table.Add(
+      {.method = "GET",
+       .path = "/v1/users",
+       .operation_id = "ListUsers",
+       .summary = "Lists users with their role bindings (admin)",
+       .tag = "Identity",
+       .response = D<v1::DescribeUsersResponse>(),
+       .query = {Param("user_names", "only these users", "string", true)}},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams&) {
+        v1::DescribeUsersRequest request;
+        AddAll(QueryList(req, "user_names"), request.mutable_user_names());
+        v1::DescribeUsersResponse response;
+        if (Call(stub, timeout, &Compute::StubInterface::DescribeUsers, request, &response, req,
+                 res)) {
+          WriteMessage(res, 200, response);
+        }
+      });
+
+  table.Add(
+      {.method = "POST",
+       .path = "/v1/users",
+       .operation_id = "CreateUser",
+       .summary = "Creates a user (admin) with a role (admin, member or reader) in its default "
+                  "project; it has no access key until one is created",
+       .tag = "Identity",
+       .request_body = D<v1::CreateUserRequest>(),
+       .request_body_required = true,
+       .response = D<v1::User>(),
+       .success_status = 201},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams&) {
+        v1::CreateUserRequest request;
+        if (!ParseBody(req, res, &request)) return;
+        v1::User response;
+        if (Call(stub, timeout, &Compute::StubInterface::CreateUser, request, &response, req,
+                 res)) {
+          WriteMessage(res, 201, response);
+        }
+      });
+
+  table.Add(
+      {.method = "GET",
+       .path = "/v1/users/{userName}",
+       .operation_id = "GetUser",
+       .summary = "One user (admin)",
+       .tag = "Identity",
+       .response = D<v1::User>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::DescribeUsersRequest request;
+        request.add_user_names(p.at("userName"));
+        v1::DescribeUsersResponse response;
+        if (!Call(stub, timeout, &Compute::StubInterface::DescribeUsers, request, &response, req,
+                  res)) {
+          return;
+        }
+        if (response.users().empty()) {
+          return NotFound(res, errc::kNoSuchEntity, "UserName",
+                          "user " + p.at("userName") + " does not exist");
+        }
+        WriteMessage(res, 200, response.users(0));
+      });
+
+  table.Add(
+      {.method = "DELETE",
+       .path = "/v1/users/{userName}",
+       .operation_id = "DeleteUser",
+       .summary = "Deletes a user and its access keys (admin)",
+       .tag = "Identity",
+       .response = D<v1::DeleteUserResponse>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::DeleteUserRequest request;
+        request.set_user_name(p.at("userName"));
+        v1::DeleteUserResponse response;
+        if (Call(stub, timeout, &Compute::StubInterface::DeleteUser, request, &response, req,
+                 res)) {
+          WriteMessage(res, 200, response);
+        }
+      });
+
+  table.Add(
+      {.method = "PUT",
+       .path = "/v1/users/{userName}/roles/{projectId}",
+       .operation_id = "SetUserRole",
+       .summary = "Grants or changes a user's role in a project (admin); body {\"role\": "
+                  "\"admin\" | \"member\" | \"reader\" | \"none\"} (none removes it)",
+       .tag = "Identity",
+       .request_body = D<v1::SetUserRoleRequest>(),
+       .request_body_required = true,
+       .response = D<v1::User>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::SetUserRoleRequest request;
+        if (!ParseBody(req, res, &request)) return;
+        request.set_user_name(p.at("userName"));
+        request.set_project_id(p.at("projectId"));
+        v1::User response;
+        if (Call(stub, timeout, &Compute::StubInterface::SetUserRole, request, &response, req,
+                 res)) {
+          WriteMessage(res, 200, response);
+        }
+      });
+
+  table.Add(
+      {.method = "DELETE",
+       .path = "/v1/users/{userName}/roles/{projectId}",
+       .operation_id = "RemoveUserRole",
+       .summary = "Removes a user's role in a project (admin; SetUserRole with role none)",
+       .tag = "Identity",
+       .response = D<v1::User>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::SetUserRoleRequest request;
+        request.set_user_name(p.at("userName"));
+        request.set_project_id(p.at("projectId"));
+        request.set_role("none");
+        v1::User response;
+        if (Call(stub, timeout, &Compute::StubInterface::SetUserRole, request, &response, req,
+                 res)) {
+          WriteMessage(res, 200, response);
+        }
+      });
+}
+
+void ComputeRoutes::AddAccessKeyRoutes(RouteTable& table) {
+  auto* stub = stub_.get();
+  auto timeout = options_.call_timeout;
+
+  table.Add(
+      {.method = "GET",
+       .path = "/v1/access-keys",
+       .operation_id = "ListAccessKeys",
+       .summary = "Lists a user's access keys, never their secrets (default: the caller's; "
+                  "another user's: admin)",
+       .tag = "AccessKeys",
+       .response = D<v1::DescribeAccessKeysResponse>(),
+       .query = {Param("user_name", "whose keys (default: the caller)")}},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams&) {
+        v1::DescribeAccessKeysRequest request;
+        request.set_user_name(req.has_param("user_name") ? req.get_param_value("user_name")
+                                                         : req.get_param_value("userName"));
+        v1::DescribeAccessKeysResponse response;
+        if (Call(stub, timeout, &Compute::StubInterface::DescribeAccessKeys, request, &response,
+                 req, res)) {
+          WriteMessage(res, 200, response);
+        }
+      });
+
+  table.Add(
+      {.method = "POST",
+       .path = "/v1/access-keys",
+       .operation_id = "CreateAccessKey",
+       .summary = "Creates an access key (for the caller, or for userName: admin); "
+                  "secretAccessKey is in this answer only",
+       .tag = "AccessKeys",
+       .request_body = D<v1::CreateAccessKeyRequest>(),
+       .response = D<v1::AccessKey>(),
+       .success_status = 201},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams&) {
+        v1::CreateAccessKeyRequest request;
+        if (!ParseBody(req, res, &request)) return;
+        v1::AccessKey response;
+        if (Call(stub, timeout, &Compute::StubInterface::CreateAccessKey, request, &response, req,
+                 res)) {
+          WriteMessage(res, 201, response);
+        }
+      });
+
+  table.Add(
+      {.method = "PATCH",
+       .path = "/v1/access-keys/{accessKeyId}",
+       .operation_id = "UpdateAccessKey",
+       .summary = "Activates or deactivates an access key; body {\"status\": \"active\" | "
+                  "\"inactive\"}",
+       .tag = "AccessKeys",
+       .request_body = D<v1::UpdateAccessKeyRequest>(),
+       .request_body_required = true,
+       .response = D<v1::AccessKey>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::UpdateAccessKeyRequest request;
+        if (!ParseBody(req, res, &request)) return;
+        request.set_access_key_id(p.at("accessKeyId"));
+        v1::AccessKey response;
+        if (Call(stub, timeout, &Compute::StubInterface::UpdateAccessKey, request, &response, req,
+                 res)) {
+          WriteMessage(res, 200, response);
+        }
+      });
+
+  table.Add(
+      {.method = "DELETE",
+       .path = "/v1/access-keys/{accessKeyId}",
+       .operation_id = "DeleteAccessKey",
+       .summary = "Deletes an access key",
+       .tag = "AccessKeys",
+       .response = D<v1::DeleteAccessKeyResponse>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::DeleteAccessKeyRequest request;
+        request.set_access_key_id(p.at("accessKeyId"));
+        v1::DeleteAccessKeyResponse response;
+        if (Call(stub, timeout, &Compute::StubInterface::DeleteAccessKey, request, &response, req,
+                 res)) {
+          WriteMessage(res, 200, response);
+        }
+      });
+
+  table.Add(
+      {.method = "POST",
+       .path = "/v1/access-keys/{accessKeyId}:rotate",
+       .operation_id = "RotateAccessKey",
+       .summary = "A new key for the same user (secretAccessKey in this answer only); the old "
+                  "one expires after graceSeconds (0: inactive at once)",
+       .tag = "AccessKeys",
+       .request_body = D<v1::RotateAccessKeyRequest>(),
+       .response = D<v1::AccessKey>(),
+       .success_status = 201},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams& p) {
+        v1::RotateAccessKeyRequest request;
+        if (!ParseBody(req, res, &request)) return;
+        request.set_access_key_id(p.at("accessKeyId"));
+        v1::AccessKey response;
+        if (Call(stub, timeout, &Compute::StubInterface::RotateAccessKey, request, &response, req,
+                 res)) {
+          WriteMessage(res, 201, response);
+        }
+      });
+}
+
+void ComputeRoutes::AddAuditRoutes(RouteTable& table) {
+  auto* stub = stub_.get();
+  auto timeout = options_.call_timeout;
+
+  table.Add(
+      {.method = "GET",
+       .path = "/v1/audit-events",
+       .operation_id = "ListAuditEvents",
+       .summary = "The audit log of mutating calls, newest first, a page at a time (admin)",
+       .tag = "Audit",
+       .response = D<v1::DescribeAuditEventsResponse>(),
+       .query = {FilterParam("filters: user-name, project-id, operation, outcome, e.g. "
+                             "filter[outcome]=AuthFailure,UnauthorizedOperation"),
+                 Param("max_results", "page size, 1-1000 (default 100)", "integer"),
+                 Param("next_token", "the nextToken of the previous page")}},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams&) {
+        v1::DescribeAuditEventsRequest request;
+        AddFilters(req, request.mutable_filters());
+        auto max_results = QueryInt(req, "max_results", 0);
+        if (!max_results.ok()) return WriteError(res, max_results.status());
+        request.set_max_results(static_cast<int32_t>(*max_results));
+        request.set_next_token(req.get_param_value("next_token"));
+        v1::DescribeAuditEventsResponse response;
+        if (Call(stub, timeout, &Compute::StubInterface::DescribeAuditEvents, request, &response,
+                 req, res)) {
+          WriteMessage(res, 200, response);
+        }
       });
 }
 

@@ -1,9 +1,9 @@
 // ComputeRoutes: the REST resources of gureum.v1.Compute (instances, instance
 // types, images, key pairs, hosts, availability zones, placement groups,
-// quotas, events) as routes that translate HTTP into one gRPC call each and
-// the reply back into proto JSON. Resource ids come from the path, options
-// from the query, bodies are the request messages in proto JSON. The handlers
-// share one gRPC stub; thread-safe once added to a RouteTable.
+// quotas, events, identity and access, audit) as routes that translate HTTP into one gRPC call each
+// and the reply back into proto JSON. Resource ids come from the path, options from the query,
+// bodies are the request messages in proto JSON. The handlers share one gRPC stub; thread-safe once
+// added to a RouteTable.
 #pragma once
 
 #include <atomic>
@@ -39,6 +39,9 @@ class ComputeRoutes {
   void AddPlacementGroupRoutes(RouteTable& table);
   void AddQuotaRoutes(RouteTable& table);
   void AddEventRoutes(RouteTable& table);
+  void AddIdentityRoutes(RouteTable& table);
+  void AddAccessKeyRoutes(RouteTable& table);
+  void AddAuditRoutes(RouteTable& table);
 
   std::shared_ptr<v1::Compute::StubInterface> stub_;
   ComputeRoutesOptions options_;

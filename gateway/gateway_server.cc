@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/openapi_document.h"
+#include "gateway/request_security.h"
 
 namespace gureum::gateway {
 
@@ -51,6 +52,8 @@ absl::StatusOr<int> GatewayServer::Start() {
       res.set_header("Cache-Control", "no-cache");
     });
   }
+  // Every answer, routed or not, static or API (request_security.h).
+  http_.set_post_routing_handler(AddSecurityHeaders);
   http_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     spdlog::debug("{} {} -> {}", req.method, req.path, res.status);
   });

@@ -78,6 +78,10 @@ nlohmann::json ErrorResponses(const RouteSpec& spec, bool has_path_params) {
   nlohmann::json responses = nlohmann::json::object();
   responses["400"] =
       ErrorResponse("invalid request (InvalidParameterValue, MissingParameter, ...)");
+  responses["401"] =
+      ErrorResponse("AuthFailure: no API key, or an unknown, wrong, inactive or expired one");
+  responses["403"] =
+      ErrorResponse("UnauthorizedOperation: the caller's role in the project does not allow this");
   if (has_path_params || spec.method != "GET") {
     responses["404"] = ErrorResponse("a named resource does not exist");
   }
@@ -85,6 +89,8 @@ nlohmann::json ErrorResponses(const RouteSpec& spec, bool has_path_params) {
     responses["409"] = ErrorResponse(
         "conflict: IncorrectInstanceState, DependencyViolation, a duplicate (AlreadyExists)");
     responses["412"] = ErrorResponse("DryRunOperation: dry_run and the request would succeed");
+    responses["415"] =
+        ErrorResponse("UnsupportedMediaType: a non-empty body that is not application/json");
   }
   if (spec.operation_id == "RunInstances") {
     responses["429"] = ErrorResponse("a quota or limit is exceeded (InstanceLimitExceeded)");
@@ -181,7 +187,11 @@ nlohmann::json OpenApiDocument::Build(const RouteTable& routes, const std::strin
                             {"description", "resume after this event sequence"},
                             {"schema", {{"type", "string"}}}});
     }
-    if (!parameters.empty()) op["parameters"] = parameters;
+    parameters.push_back({{"$ref", "#/components/parameters/Project"}});
+    if (spec.method == "GET") {
+      parameters.push_back({{"$ref", "#/components/parameters/AllProjects"}});
+    }
+    op["parameters"] = parameters;
     if (spec.request_body != nullptr) {
       op["requestBody"] = {
           {"required", spec.request_body_required},
@@ -211,6 +221,7 @@ nlohmann::json OpenApiDocument::Build(const RouteTable& routes, const std::strin
       {"operationId", "GetOpenApiDocument"},
       {"summary", "This document"},
       {"tags", {"Meta"}},
+      {"security", nlohmann::json::array()},
       {"responses",
        {{"200",
          {{"description", "the OpenAPI 3 document"},
@@ -218,18 +229,47 @@ nlohmann::json OpenApiDocument::Build(const RouteTable& routes, const std::strin
   tags.insert("Meta");
   nlohmann::json tag_list = nlohmann::json::array();
   for (const std::string& tag : tags) tag_list.push_back({{"name", tag}});
-  return {{"openapi", "3.0.3"},
-          {"info",
-           {{"title", "Gureum REST API"},
-            {"version", version},
+  return {
+      {"openapi", "3.0.3"},
+      {"info",
+       {{"title", "Gureum REST API"},
+        {"version", version},
+        {"description",
+         "REST/JSON over the gureum.v1.Compute gRPC API. Bodies follow protobuf's JSON "
+         "mapping (lowerCamelCase names, 64-bit integers as strings, bytes as base64, "
+         "timestamps as RFC 3339). Errors are {code, message, field, requestId}."}}},
+      {"servers", {{{"url", "/"}}}},
+      {"tags", tag_list},
+      {"paths", paths},
+      // Either header; every operation but this document needs one.
+      {"security", {{{"ApiKey", nlohmann::json::array()}}, {{"Bearer", nlohmann::json::array()}}}},
+      {"components",
+       {{"schemas", components},
+        {"securitySchemes",
+         {{"ApiKey",
+           {{"type", "apiKey"},
+            {"in", "header"},
+            {"name", "X-Gureum-Api-Key"},
+            {"description", "ACCESS_KEY_ID:SECRET"}}},
+          {"Bearer",
+           {{"type", "http"},
+            {"scheme", "bearer"},
+            {"description", "Authorization: Bearer ACCESS_KEY_ID:SECRET"}}}}},
+        {"parameters",
+         {{"Project",
+           {{"name", "X-Gureum-Project"},
+            {"in", "header"},
+            {"required", false},
+            {"description", "the project acted in (default: the user's default project)"},
+            {"schema", {{"type", "string"}}}}},
+          {"AllProjects",
+           {{"name", "all_projects"},
+            {"in", "query"},
+            {"required", false},
             {"description",
-             "REST/JSON over the gureum.v1.Compute gRPC API. Bodies follow protobuf's JSON "
-             "mapping (lowerCamelCase names, 64-bit integers as strings, bytes as base64, "
-             "timestamps as RFC 3339). Errors are {code, message, field, requestId}."}}},
-          {"servers", {{{"url", "/"}}}},
-          {"tags", tag_list},
-          {"paths", paths},
-          {"components", {{"schemas", components}}}};
+             "admins: list every project's resources (or header X-Gureum-All-Projects: "
+             "true)"},
+            {"schema", {{"type", "boolean"}}}}}}}}}};
 }
 
 }  // namespace gureum::gateway

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "gateway/http_error_mapper.h"
+#include "gateway/request_security.h"
 
 namespace gureum::gateway {
 namespace {
@@ -54,6 +55,15 @@ void RouteTable::Install(httplib::Server& server) const {
   for (const Route& route : routes_) {
     const Route* r = &route;
     auto handler = [r](const httplib::Request& req, httplib::Response& res) {
+      if (!IsAcceptableBody(req)) {
+        // Cross-site forms send form or text bodies; the API reads JSON only.
+        HttpError error = HttpErrorMapper::Local(415, "UnsupportedMediaType", "Content-Type",
+                                                 "a request body must be application/json, not '" +
+                                                     req.get_header_value("Content-Type") + "'");
+        res.status = error.http_status;
+        res.set_content(error.body.dump(), "application/json");
+        return;
+      }
       PathParams params;
       for (size_t i = 0; i < r->param_names.size() && i + 1 < req.matches.size(); ++i) {
         params[r->param_names[i]] = req.matches[i + 1].str();
@@ -69,6 +79,8 @@ void RouteTable::Install(httplib::Server& server) const {
       server.Put(route.pattern_text, handler);
     } else if (method == "DELETE") {
       server.Delete(route.pattern_text, handler);
+    } else if (method == "PATCH") {
+      server.Patch(route.pattern_text, handler);
     } else {
       throw std::logic_error("RouteTable: unsupported method " + method);
     }

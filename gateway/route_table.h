@@ -26,7 +26,7 @@ struct QueryParameter {
 };
 
 struct RouteSpec {
-  std::string method;        // GET | POST | PUT | DELETE
+  std::string method;        // GET | POST | PUT | PATCH | DELETE
   std::string path;          // OpenAPI template, e.g. /v1/instances/{instanceId}:stop
   std::string operation_id;  // e.g. StopInstance
   std::string summary;

@@ -15,8 +15,12 @@ namespace gureum::gateway {
 
 SseEventStream::SseEventStream(v1::Compute::StubInterface* stub, v1::WatchEventsRequest request,
                                std::chrono::milliseconds heartbeat,
-                               const std::atomic<bool>* stopping)
-    : stub_(stub), request_(std::move(request)), heartbeat_(heartbeat), stopping_(stopping) {}
+                               const std::atomic<bool>* stopping, CallMetadata metadata)
+    : stub_(stub),
+      request_(std::move(request)),
+      heartbeat_(heartbeat),
+      stopping_(stopping),
+      metadata_(std::move(metadata)) {}
 
 std::string SseEventStream::Format(const v1::Event& event) {
   // Proto JSON of a message has no raw newlines, so one data line suffices.
@@ -33,7 +37,8 @@ void SseEventStream::Run(const std::function<bool(std::string_view)>& write) {
   bool finished = false;           // guarded by mutex
 
   grpc::ClientContext context;
-  context.AddMetadata("x-gureum-client", "gureum-gateway");
+  if (metadata_.empty()) context.AddMetadata("x-gureum-client", "gureum-gateway");
+  AddCallMetadata(metadata_, &context);
   std::thread reader([&] {
     auto stream = stub_->WatchEvents(&context, request_);
     v1::Event event;

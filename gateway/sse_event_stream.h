@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/request_security.h"
 #include "gureum/v1/compute.grpc.pb.h"
 
 namespace gureum::gateway {
@@ -20,9 +21,11 @@ namespace gureum::gateway {
 class SseEventStream {
  public:
   // `stub` and `stopping` must outlive Run(). `stopping` turns true when the
-  // gateway shuts down.
+  // gateway shuts down. `metadata` (the HTTP request's credentials) goes on
+  // the WatchEvents call.
   SseEventStream(v1::Compute::StubInterface* stub, v1::WatchEventsRequest request,
-                 std::chrono::milliseconds heartbeat, const std::atomic<bool>* stopping);
+                 std::chrono::milliseconds heartbeat, const std::atomic<bool>* stopping,
+                 CallMetadata metadata = {});
 
   // Writes the stream through `write` (which returns false once the client is
   // gone) until the client leaves, the controller ends the stream (no follow,
@@ -38,6 +41,7 @@ class SseEventStream {
   v1::WatchEventsRequest request_;
   std::chrono::milliseconds heartbeat_;
   const std::atomic<bool>* stopping_;
+  CallMetadata metadata_;
 };
 
 }  // namespace gureum::gateway

@@ -2,6 +2,11 @@
 // (/v1/...), with live updates from its Server-Sent Events (/v1/events).
 // No framework: views are functions that build DOM nodes (never HTML strings
 // from data), the hash is the route.
+//
+// Sign-in: the API key (ACCESS_KEY_ID:SECRET) is kept in sessionStorage (this
+// tab only; never localStorage, a cookie or a URL) and sent as the
+// X-Gureum-Api-Key header on every request, the event stream included (read
+// with fetch, since EventSource cannot send headers). A 401 signs out.
 
 const STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated'];
 
@@ -14,6 +19,8 @@ function h(tag, attrs = {}, ...children) {
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else if (k === 'class') el.className = v;
     else if (k === 'dataset') Object.assign(el.dataset, v);
+    // Through the CSSOM: the Content-Security-Policy refuses style attributes.
+    else if (k === 'style') el.style.cssText = v;
     else if (v === true) el.setAttribute(k, '');
     else el.setAttribute(k, v);
   }
@@ -36,8 +43,31 @@ class ApiError extends Error {
   }
 }
 
+// ---------- session ----------
+
+const KEY_ITEM = 'gureum.apiKey';
+const PROJECT_ITEM = 'gureum.project';
+
+const session = {
+  get key() { return sessionStorage.getItem(KEY_ITEM) || ''; },
+  get project() { return sessionStorage.getItem(PROJECT_ITEM) || ''; },
+  save(key, project) {
+    sessionStorage.setItem(KEY_ITEM, key);
+    if (project) sessionStorage.setItem(PROJECT_ITEM, project); else sessionStorage.removeItem(PROJECT_ITEM);
+  },
+  clear() { sessionStorage.removeItem(KEY_ITEM); sessionStorage.removeItem(PROJECT_ITEM); },
+  // The credential headers of every request.
+  headers() {
+    const h = {};
+    if (this.key) h['X-Gureum-Api-Key'] = this.key;
+    if (this.project) h['X-Gureum-Project'] = this.project;
+    return h;
+  },
+};
+
 async function api(method, path, body, headers = {}) {
-  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  const init = { method, headers: { Accept: 'application/json', ...session.headers(), ...headers },
+    credentials: 'omit', cache: 'no-store' };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -46,7 +76,11 @@ async function api(method, path, body, headers = {}) {
   const text = await res.text();
   let data = {};
   try { data = text ? JSON.parse(text) : {}; } catch { data = { message: text }; }
-  if (!res.ok) throw new ApiError(res.status, data);
+  if (!res.ok) {
+    const err = new ApiError(res.status, data);
+    if (res.status === 401) signOut(errorText(err));
+    throw err;
+  }
   return data;
 }
 
@@ -122,25 +156,99 @@ async function confirmAction(title, text, okLabel = 'Confirm') {
 
 // ---------- live events ----------
 
+// Parses Server-Sent Events from a fetch() body: calls onEvent({id, event,
+// data}) for each complete event and onRetry(ms) for a retry field. Returns
+// when the body ends or `signal` aborts.
+async function readEventStream(body, signal, onEvent, onRetry) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  signal.addEventListener('abort', () => reader.cancel().catch(() => {}), { once: true });
+  let buffer = '';
+  let data = [];
+  let id = null;
+  let type = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let nl;
+    while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
+      if (line === '') {
+        if (data.length) onEvent({ id, event: type || 'message', data: data.join('\n') });
+        data = []; type = '';
+        continue;
+      }
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      let val = colon < 0 ? '' : line.slice(colon + 1);
+      if (val.startsWith(' ')) val = val.slice(1);
+      if (field === 'data') data.push(val);
+      else if (field === 'id') id = val;
+      else if (field === 'event') type = val;
+      else if (field === 'retry' && /^\d+$/.test(val)) onRetry(Number(val));
+    }
+  }
+}
+
+// The live event stream: fetch() with the API key header (EventSource cannot
+// send one), reconnecting after `retry` ms with Last-Event-ID so no event is
+// missed or repeated.
 const live = {
   listeners: new Set(),
-  source: null,
+  controller: null,
+  lastEventId: '',
+  retryMs: 2000,
+  setStatus(text, on) { $('#live').textContent = text; $('#live').classList.toggle('on', on); },
   start() {
-    this.source = new EventSource('/v1/events');
-    this.source.onopen = () => { $('#live').textContent = 'live'; $('#live').classList.add('on'); };
-    this.source.onerror = () => { $('#live').textContent = 'reconnecting'; $('#live').classList.remove('on'); };
-    this.source.onmessage = (msg) => {
-      let event;
-      try { event = JSON.parse(msg.data); } catch { return; }
-      for (const fn of this.listeners) fn(event);
-    };
+    this.stop();
+    const controller = new AbortController();
+    this.controller = controller;
+    this.run(controller.signal);
+  },
+  stop() {
+    if (this.controller) this.controller.abort();
+    this.controller = null;
+    this.setStatus('offline', false);
+  },
+  async run(signal) {
+    while (!signal.aborted) {
+      try {
+        const headers = { Accept: 'text/event-stream', ...session.headers() };
+        if (this.lastEventId) headers['Last-Event-ID'] = this.lastEventId;
+        const res = await fetch('/v1/events', { headers, signal, credentials: 'omit', cache: 'no-store' });
+        if (res.status === 401) {
+          let body = {};
+          try { body = await res.json(); } catch { /* not JSON */ }
+          signOut(errorText(new ApiError(401, body)));
+          return;
+        }
+        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+        this.setStatus('live', true);
+        await readEventStream(res.body, signal, (msg) => {
+          if (msg.id !== null) this.lastEventId = msg.id;
+          if (msg.event !== 'message') return;
+          let event;
+          try { event = JSON.parse(msg.data); } catch { return; }
+          for (const fn of this.listeners) fn(event);
+        }, (ms) => { this.retryMs = ms; });
+      } catch (err) {
+        if (signal.aborted) return;
+      }
+      if (signal.aborted) return;
+      this.setStatus('reconnecting', false);
+      await new Promise((resolve) => setTimeout(resolve, this.retryMs));
+    }
   },
   subscribe(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); },
 };
 
 // Reads a finished SSE body (follow=false) into events.
 async function pastEvents(resourceId) {
-  const res = await fetch(`/v1/events?follow=false&resource_id=${encodeURIComponent(resourceId)}`);
+  const res = await fetch(`/v1/events?follow=false&resource_id=${encodeURIComponent(resourceId)}`,
+    { headers: session.headers(), credentials: 'omit', cache: 'no-store' });
+  if (!res.ok) return [];
   const text = await res.text();
   return text.split('\n\n').map((block) => block.split('\n').find((l) => l.startsWith('data: ')))
     .filter(Boolean).map((l) => JSON.parse(l.slice(6)));
@@ -352,9 +460,20 @@ function showPrivateKey(key) {
   dialog.showModal();
 }
 
+// What an admin-only view shows to a caller without the admin role.
+function needsAdmin(main, what) {
+  main.append(h('div', { class: 'notice', role: 'alert', id: 'needs-admin' },
+    `${what} needs the admin role. You are signed in as ${identity.userName || 'a user'} with the `,
+    `${identity.role || 'no'} role in project ${identity.projectId || '—'}.`));
+}
+
 async function hostsView(main) {
   main.append(h('h1', {}, 'Hosts'));
-  const { hosts } = await api('GET', '/v1/hosts');
+  let hosts;
+  try { ({ hosts } = await api('GET', '/v1/hosts')); } catch (err) {
+    if (err.status === 403) return needsAdmin(main, 'Viewing hosts');
+    throw err;
+  }
   main.append(table([['Host'], ['State'], ['Zone', 'wide'], ['vCPU'], ['Memory'], ['Disk', 'wide'], ['Instances']],
     hosts.map((x) => h('tr', { dataset: { hostId: x.hostId } },
       h('td', {}, x.name, h('div', { class: 'muted wide' }, x.hostId)),
@@ -373,6 +492,7 @@ async function quotasView(main) {
   main.append(h('h1', {}, 'Quotas'));
   let quotas;
   try { ({ quotas } = await api('GET', '/v1/quotas')); } catch (err) {
+    if (err.status === 403) return needsAdmin(main, 'Viewing these quotas');
     main.append(h('div', { class: 'error', role: 'alert' }, errorText(err)));
     return;
   }
@@ -482,11 +602,82 @@ async function route() {
     if (section === 'instances' && id) await instanceView(main, decodeURIComponent(id));
     else await (VIEWS[section] || instancesView)(main);
   } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return;  // back at the sign-in screen
     main.append(h('div', { class: 'error', role: 'alert' }, errorText(err)));
   }
 }
 
+// ---------- sign-in ----------
+
+let identity = {};
+
+function showApp(signedIn) {
+  $('#login').hidden = signedIn;
+  $('header.top').hidden = !signedIn;
+  $('#main').hidden = !signedIn;
+}
+
+function signOut(message = '') {
+  session.clear();
+  identity = {};
+  live.stop();
+  live.lastEventId = '';
+  for (const fn of cleanup) fn();
+  cleanup = [];
+  $('#main').replaceChildren();
+  $('#identity').textContent = '';
+  document.querySelectorAll('dialog[open]').forEach((d) => d.close());
+  showApp(false);
+  const error = $('#login-error');
+  error.textContent = message;
+  error.hidden = !message;
+  $('#login-key').value = '';
+  $('#login-key').focus();
+}
+
+// Checks the stored key with GET /v1/caller-identity and opens the console.
+async function signIn() {
+  identity = await api('GET', '/v1/caller-identity');
+  $('#identity').textContent = `${identity.userName} · ${identity.projectId} · ${identity.role}`;
+  $('#identity').title = `access key ${identity.accessKeyId}`;
+  showApp(true);
+  live.start();
+  await route();
+}
+
+function setupLogin() {
+  const form = $('#login-form');
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const key = $('#login-key').value.trim();
+    const project = $('#login-project').value.trim();
+    const error = $('#login-error');
+    if (!key) {
+      error.textContent = 'Enter an API key.';
+      error.hidden = false;
+      return;
+    }
+    $('#login-submit').disabled = true;
+    session.save(key, project);
+    try {
+      await signIn();
+      $('#login-key').value = '';
+    } catch (err) {
+      // A 401 has already signed out with its message; anything else too.
+      if (!(err instanceof ApiError && err.status === 401)) signOut(errorText(err));
+    } finally {
+      $('#login-submit').disabled = false;
+    }
+  });
+  $('#logout').addEventListener('click', () => signOut('Signed out.'));
+}
+
 setupLaunchDialog();
-live.start();
-window.addEventListener('hashchange', () => { route(); $('#main').focus({ preventScroll: true }); });
-route();
+setupLogin();
+window.addEventListener('hashchange', () => {
+  if (!session.key) return;
+  route();
+  $('#main').focus({ preventScroll: true });
+});
+if (session.key) signIn().catch((err) => { if (!(err instanceof ApiError && err.status === 401)) signOut(errorText(err)); });
+else signOut();

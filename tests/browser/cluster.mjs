@@ -25,6 +25,7 @@ export class Cluster {
     this.processes = [];
     this.controllerPort = 0;
     this.gatewayPort = 0;
+    this.adminKey = '';  // the bootstrap administrator's ID:SECRET
   }
 
   get endpoint() { return `127.0.0.1:${this.controllerPort}`; }
@@ -52,6 +53,11 @@ export class Cluster {
       '--data-dir', join(this.dir, 'controller'), '--port-file', portFile,
       '--heartbeat-interval-ms', '500']);
     this.controllerPort = await this.waitForPort(portFile, child, 'controller');
+    // Written 0600 by the controller on its first start.
+    const credentials = readFileSync(join(this.dir, 'controller', 'admin-credentials'), 'utf8');
+    const line = credentials.split('\n').find((l) => l.startsWith('GUREUM_API_KEY='));
+    if (!line) throw new Error('no GUREUM_API_KEY in admin-credentials');
+    this.adminKey = line.slice('GUREUM_API_KEY='.length).trim();
   }
 
   startAgent(hostName) {
@@ -72,19 +78,39 @@ export class Cluster {
 
   cli(args) {
     const out = execFileSync(join(BIN_DIR, 'gureum'), ['--endpoint', this.endpoint, ...args, '-o', 'json'],
-      { env: { ...process.env, HOME: this.dir, GUREUM_ENDPOINT: '', GUREUM_PROFILE: '' } });
+      { env: { ...process.env, HOME: this.dir, GUREUM_ENDPOINT: '', GUREUM_PROFILE: '',
+        GUREUM_API_KEY: this.adminKey } });
     return JSON.parse(out.toString());
   }
 
+  // Through the gateway (started first) with the administrator's key.
   async waitForHostsUp(count) {
-    await eventually(() => this.cli(['describe-hosts']).hosts.filter((h) => h.state === 'up').length >= count,
-      30000, `${count} hosts up`, 200);
+    await eventually(async () => {
+      const { status, body } = await this.api('GET', '/v1/hosts');
+      return status === 200 && body.hosts.filter((h) => h.state === 'up').length >= count;
+    }, 30000, `${count} hosts up`, 200);
   }
 
-  importImage(name) {
+  // A small raw image, public (launchable from every project); returns its id.
+  async importImage(name) {
     const path = join(this.dir, `${name}.raw`);
     writeFileSync(path, Buffer.alloc(1 << 20, 0x5a));
-    return this.cli(['import-image', '--name', name, '--source-path', path]).imageId;
+    const { status, body } = await this.api('POST', '/v1/images', { name, sourcePath: path, public: true });
+    if (status !== 201) throw new Error(`import-image: HTTP ${status} ${JSON.stringify(body)}`);
+    return body.imageId;
+  }
+
+  // One REST call to the gateway with `key` (default: the administrator's);
+  // returns { status, body }.
+  async api(method, path, body, key = this.adminKey, extraHeaders = {}) {
+    const headers = { 'X-Gureum-Api-Key': key, ...extraHeaders };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(`${this.gatewayUrl}${path}`, { method, headers,
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    let parsed = {};
+    try { parsed = text ? JSON.parse(text) : {}; } catch { parsed = { text }; }
+    return { status: res.status, body: parsed, headers: res.headers };
   }
 
   async stop() {

@@ -20,13 +20,11 @@ before(async () => {
   await cluster.startController();
   cluster.startAgent('host-a');
   cluster.startAgent('host-b');
-  await cluster.waitForHostsUp(2);
-  cluster.importImage('tiny');
   await cluster.startGateway(['--sse-heartbeat-ms', '1000']);
-  const group = await fetch(`${cluster.gatewayUrl}/v1/placement-groups`, { method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ groupName: 'web-spread', strategy: 'spread' }) });
-  assert.equal(group.status, 201, await group.text());
+  await cluster.waitForHostsUp(2);
+  await cluster.importImage('tiny');
+  const group = await cluster.api('POST', '/v1/placement-groups', { groupName: 'web-spread', strategy: 'spread' });
+  assert.equal(group.status, 201, JSON.stringify(group.body));
   // --no-sandbox: the tests run as root in CI; the page is our own, on loopback.
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
@@ -41,12 +39,94 @@ async function newPage(viewport = { width: 1280, height: 860 }) {
   const page = await browser.newPage({ viewport });
   page.errors = [];
   page.on('pageerror', (err) => page.errors.push(err.message));
+  // A Content-Security-Policy violation (an inline style or script) is an error too.
+  page.on('console', (msg) => { if (/Content.Security.Policy/i.test(msg.text())) page.errors.push(msg.text()); });
+  // Every URL the page asks for, to prove no key ever travels in one.
+  page.requested = [];
+  page.on('request', (req) => page.requested.push(req.url()));
   return page;
 }
 
-test('console launches 2 instances, shows them running live, reads console output and terminates one', async () => {
+// Opens the console and signs in through the sign-in screen.
+async function signIn(page, key = cluster.adminKey, project = '') {
+  await page.goto(`${cluster.gatewayUrl}/`);
+  await page.getByRole('heading', { name: 'Sign in to Gureum' }).waitFor();
+  await page.getByLabel('API key').fill(key);
+  if (project) await page.getByLabel(/^Project/).fill(project);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('console asks for an API key, keeps it in sessionStorage only and never in a URL', async () => {
   const page = await newPage();
   await page.goto(`${cluster.gatewayUrl}/`);
+  await page.getByRole('heading', { name: 'Sign in to Gureum' }).waitFor();
+  assert.equal(await page.locator('header.top').isVisible(), false);
+  await page.screenshot({ path: join(ARTIFACTS, 'login.png'), fullPage: true });
+
+  // A wrong key: the API's message on the sign-in screen, nothing stored.
+  const keyId = cluster.adminKey.split(':')[0];
+  await page.getByLabel('API key').fill(`${keyId}:wrong-secret`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const error = page.locator('#login-error');
+  await error.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /AuthFailure/);
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  await page.screenshot({ path: join(ARTIFACTS, 'login-wrong-key.png'), fullPage: true });
+
+  await page.getByLabel('API key').fill(cluster.adminKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Instances' }).waitFor();
+  await page.locator('#live.on').waitFor({ timeout: 10000 });
+  assert.match(await page.locator('#identity').textContent(), /admin · default · admin/);
+  const stored = await page.evaluate(() => ({
+    session: Object.values(sessionStorage), local: Object.values(localStorage), cookie: document.cookie }));
+  assert.ok(stored.session.includes(cluster.adminKey), 'the key is in sessionStorage');
+  assert.ok(!stored.local.some((v) => v.includes(keyId)), 'the key is not in localStorage');
+  assert.equal(stored.cookie, '');
+  const secret = cluster.adminKey.split(':')[1];
+  const leaked = page.requested.filter((u) => u.includes(secret) || u.includes(keyId) || u.includes(encodeURIComponent(cluster.adminKey)));
+  assert.deepEqual(leaked, [], 'no requested URL carries the key');
+  assert.ok(page.requested.some((u) => u.endsWith('/v1/events')), 'the event stream was requested');
+
+  // Signing out forgets the key.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in to Gureum' }).waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('console tells a reader that hosts need the admin role, and signs out on a revoked key', async () => {
+  const user = await cluster.api('POST', '/v1/users', { userName: 'rita', projectId: 'default', role: 'reader' });
+  assert.equal(user.status, 201, JSON.stringify(user.body));
+  const created = await cluster.api('POST', '/v1/access-keys', { userName: 'rita' });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const key = `${created.body.accessKeyId}:${created.body.secretAccessKey}`;
+
+  const page = await newPage();
+  await signIn(page, key);
+  await page.getByRole('heading', { name: 'Instances' }).waitFor();
+  assert.match(await page.locator('#identity').textContent(), /rita · default · reader/);
+  await page.getByRole('link', { name: 'Hosts' }).click();
+  await page.locator('#needs-admin').waitFor();
+  assert.match(await page.locator('#needs-admin').textContent(), /needs the admin role/);
+  await page.screenshot({ path: join(ARTIFACTS, 'hosts-needs-admin.png'), fullPage: true });
+
+  // The key is deactivated: the next call is a 401 and the console goes back
+  // to the sign-in screen with the message.
+  const off = await cluster.api('PATCH', `/v1/access-keys/${created.body.accessKeyId}`, { status: 'inactive' });
+  assert.equal(off.status, 200, JSON.stringify(off.body));
+  await page.getByRole('link', { name: 'Instances' }).click();
+  await page.getByRole('heading', { name: 'Sign in to Gureum' }).waitFor();
+  assert.match(await page.locator('#login-error').textContent(), /AuthFailure/);
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('console launches 2 instances, shows them running live, reads console output and terminates one', async () => {
+  const page = await newPage();
+  await signIn(page);
   await page.getByRole('heading', { name: 'Instances' }).waitFor();
   await page.locator('#live.on').waitFor({ timeout: 10000 });
 
@@ -111,7 +191,9 @@ test('console launches 2 instances, shows them running live, reads console outpu
 
 test('console creates a key pair and shows its private key once, and shows hosts and quotas', async () => {
   const page = await newPage();
-  await page.goto(`${cluster.gatewayUrl}/#/key-pairs`);
+  await signIn(page);
+  await page.getByRole('heading', { name: 'Instances' }).waitFor();
+  await page.getByRole('link', { name: 'Key pairs' }).click();
   await page.getByLabel('New key pair name').fill('console-key');
   await page.getByRole('button', { name: 'Create key pair' }).click();
   const dialog = page.getByRole('dialog', { name: 'Private key' });
@@ -139,7 +221,7 @@ test('console creates a key pair and shows its private key once, and shows hosts
 
   // Phone-sized screen: the instances page still fits and works.
   const phone = await newPage({ width: 390, height: 844 });
-  await phone.goto(`${cluster.gatewayUrl}/#/instances`);
+  await signIn(phone);
   await phone.locator('#instances-table tr[data-instance-id]').first().waitFor();
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   assert.equal(overflow, false, 'the page scrolls sideways on a phone');

@@ -14,6 +14,12 @@ try {
   if (res.status !== 200) throw new Error(`GET /v1/openapi.json: HTTP ${res.status}`);
   const doc = await res.json();
   const api = await SwaggerParser.validate(structuredClone(doc));
+  // Every operation but the document itself names the API key header.
+  const scheme = doc.components.securitySchemes?.ApiKey;
+  if (!scheme || scheme.type !== 'apiKey' || scheme.in !== 'header' || scheme.name !== 'X-Gureum-Api-Key') {
+    throw new Error('no apiKey security scheme for the X-Gureum-Api-Key header');
+  }
+  if (!doc.security?.some((s) => 'ApiKey' in s)) throw new Error('the document requires no API key');
   let operations = 0;
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {

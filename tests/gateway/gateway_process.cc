@@ -1,6 +1,7 @@
 #include "tests/gateway/gateway_process.h"
 
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
 
 namespace gureum::testing {
@@ -42,6 +43,15 @@ std::unique_ptr<httplib::Client> GatewayProcess::Client() const {
 nlohmann::json BodyJson(const httplib::Result& result) {
   if (!result) return nullptr;
   return nlohmann::json::parse(result->body, nullptr, /*allow_exceptions=*/false);
+}
+
+std::string BootstrapAdminKey(const std::string& controller_data_dir) {
+  const std::string path = controller_data_dir + "/admin-credentials";
+  std::istringstream lines(ReadFile(path));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("GUREUM_API_KEY=")) return line.substr(15);
+  }
+  throw std::runtime_error("no GUREUM_API_KEY line in " + path);
 }
 
 }  // namespace gureum::testing

@@ -35,4 +35,8 @@ class GatewayProcess {
 // The body of a reply as JSON (null when the reply is missing or not JSON).
 nlohmann::json BodyJson(const httplib::Result& result);
 
+// The bootstrap administrator's API key (ID:SECRET) that a controller with
+// --data-dir `controller_data_dir` wrote to admin-credentials on first start.
+std::string BootstrapAdminKey(const std::string& controller_data_dir);
+
 }  // namespace gureum::testing

@@ -24,15 +24,47 @@ struct RestCluster {
   std::unique_ptr<httplib::Client> http;
   std::string image_id;
 
+  std::string admin_key;  // the bootstrap administrator's ID:SECRET
+
+  // The controller, two fake hosts and the gateway; `http` sends the bootstrap
+  // administrator's key on every request. Hosts are awaited and the image
+  // imported through the gateway, as an administrator would.
   explicit RestCluster(std::vector<std::string> gateway_args = {}) {
     cluster.StartController();
+    admin_key = BootstrapAdminKey(cluster.dir() + "/controller");
     cluster.AddAgent(FakeHost("host-a"));
     cluster.AddAgent(FakeHost("host-b"));
-    REQUIRE(cluster.WaitForHostsUp(2));
-    image_id = cluster.ImportImage("tiny");
     gateway = std::make_unique<GatewayProcess>(cluster.dir(), cluster.endpoint(),
                                                std::move(gateway_args));
-    http = gateway->Client();
+    http = Client(admin_key);
+    REQUIRE(Eventually(
+        [&] {
+          json hosts = BodyJson(http->Get("/v1/hosts"));
+          if (!hosts.is_object()) return false;
+          size_t up = 0;
+          for (const auto& host : hosts["hosts"]) up += host["state"] == "up" ? 1 : 0;
+          return up >= 2;
+        },
+        std::chrono::seconds(30), std::chrono::milliseconds(200)));
+    const std::string path = cluster.dir() + "/tiny.raw";
+    WriteFile(path, std::string(1 << 20, '\x5a'));
+    // Public: launchable from every project.
+    auto imported = Post("/v1/images", {{"name", "tiny"}, {"sourcePath", path}, {"public", true}});
+    REQUIRE(imported);
+    INFO(imported->body);
+    REQUIRE(imported->status == 201);
+    image_id = BodyJson(imported)["imageId"];
+  }
+
+  // A client that sends `key` (none if empty) and, if given, a project.
+  std::unique_ptr<httplib::Client> Client(const std::string& key,
+                                          const std::string& project = "") const {
+    auto client = gateway->Client();
+    httplib::Headers headers;
+    if (!key.empty()) headers.emplace("X-Gureum-Api-Key", key);
+    if (!project.empty()) headers.emplace("X-Gureum-Project", project);
+    client->set_default_headers(headers);
+    return client;
   }
 
   httplib::Result Post(const std::string& path, const json& body,
@@ -254,7 +286,7 @@ TEST_CASE("gateway streams events as Server-Sent Events") {
   std::string received;  // guarded by mutex
   std::string content_type;
   std::thread watcher([&] {
-    auto client = c.gateway->Client();
+    auto client = c.Client(c.admin_key);
     auto r = client->Get(
         "/v1/events",
         [&](const httplib::Response& response) {
@@ -444,6 +476,271 @@ TEST_CASE("gateway serves its OpenAPI document and the web console") {
   auto script = c.http->Get("/app.js");
   REQUIRE(script);
   CHECK(script->status == 200);
+}
+
+// A user with `role` in `project` and an access key, made through the REST
+// identity routes as an administrator; returns ID:SECRET.
+std::string MakeUser(RestCluster& c, const std::string& name, const std::string& project,
+                     const std::string& role) {
+  auto user = c.Post("/v1/users", {{"userName", name}, {"projectId", project}, {"role", role}});
+  REQUIRE(user);
+  INFO(user->body);
+  REQUIRE(user->status == 201);
+  auto key = c.Post("/v1/access-keys", {{"userName", name}});
+  REQUIRE(key);
+  INFO(key->body);
+  REQUIRE(key->status == 201);
+  json body = BodyJson(key);
+  return body["accessKeyId"].get<std::string>() + ":" + body["secretAccessKey"].get<std::string>();
+}
+
+TEST_CASE("gateway passes the API key on and answers 401 without a valid one") {
+  // This test verifies that credentials come from the X-Gureum-Api-Key or
+  // Authorization: Bearer header only, and that a missing or wrong key is a
+  // 401 AuthFailure on unary routes and on the event stream alike.
+  RestCluster c;
+  auto anonymous = c.Client("");
+  RequireError(anonymous->Get("/v1/instances"), 401, "AuthFailure");
+  RequireError(anonymous->Post("/v1/instances", "{}", "application/json"), 401, "AuthFailure");
+  RequireError(anonymous->Get("/v1/events?follow=false"), 401, "AuthFailure");
+  std::string key_id = c.admin_key.substr(0, c.admin_key.find(':'));
+  RequireError(c.Client(key_id + ":not-the-secret")->Get("/v1/instances"), 401, "AuthFailure");
+  RequireError(c.Client("AKNOSUCHKEY0000000000:whatever")->Get("/v1/caller-identity"), 401,
+               "AuthFailure");
+  // Never from a query string.
+  RequireError(anonymous->Get(("/v1/instances?api_key=" + c.admin_key).c_str()), 401,
+               "AuthFailure");
+
+  auto bearer = anonymous->Get("/v1/caller-identity", {{"Authorization", "Bearer " + c.admin_key}});
+  REQUIRE(bearer);
+  INFO(bearer->body);
+  CHECK(bearer->status == 200);
+  json identity = BodyJson(bearer);
+  CHECK(identity["accessKeyId"] == key_id);
+  CHECK(identity["role"] == "admin");
+  CHECK(bearer->body.find(c.admin_key.substr(key_id.size() + 1)) == std::string::npos);
+
+  auto events = c.http->Get("/v1/events?follow=false");
+  REQUIRE(events);
+  CHECK(events->status == 200);
+  // The key is never written to the gateway's log.
+  const std::string secret = c.admin_key.substr(key_id.size() + 1);
+  CHECK(c.gateway->process()->Stderr().find(secret) == std::string::npos);
+  CHECK(c.gateway->process()->Stdout().find(secret) == std::string::npos);
+}
+
+TEST_CASE("gateway creates projects, users and access keys and shows a secret once") {
+  // This test verifies the identity routes end to end: projects, users, role
+  // bindings, access keys (create, list without secret, deactivate, rotate,
+  // delete) and the audit log with the client address the gateway forwarded.
+  RestCluster c;
+  auto project = c.Post("/v1/projects", {{"projectId", "alpha"}, {"description", "team a"}});
+  REQUIRE(project);
+  INFO(project->body);
+  CHECK(project->status == 201);
+  CHECK(BodyJson(project)["projectId"] == "alpha");
+  RequireError(c.Post("/v1/projects", {{"projectId", "alpha"}}), 409, "EntityAlreadyExists");
+  json projects = BodyJson(c.http->Get("/v1/projects"));
+  std::set<std::string> project_ids;
+  for (const auto& p : projects["projects"]) project_ids.insert(p["projectId"]);
+  CHECK(project_ids.count("alpha") == 1);
+  CHECK(project_ids.count("default") == 1);
+
+  auto user =
+      c.Post("/v1/users", {{"userName", "alice"}, {"projectId", "alpha"}, {"role", "member"}});
+  REQUIRE(user);
+  INFO(user->body);
+  CHECK(user->status == 201);
+  CHECK(BodyJson(user)["defaultProjectId"] == "alpha");
+  CHECK(BodyJson(c.http->Get("/v1/users/alice"))["userName"] == "alice");
+  CHECK(BodyJson(c.http->Get("/v1/users"))["users"].size() == 2);  // admin and alice
+
+  auto created = c.Post("/v1/access-keys", {{"userName", "alice"}});
+  REQUIRE(created);
+  INFO(created->body);
+  CHECK(created->status == 201);
+  CHECK(created->get_header_value("Cache-Control") == "no-store");
+  json key = BodyJson(created);
+  const std::string key_id = key["accessKeyId"];
+  const std::string secret = key["secretAccessKey"];
+  REQUIRE(secret.size() >= 16);
+  CHECK(key["status"] == "active");
+
+  auto listed = c.http->Get("/v1/access-keys?user_name=alice");
+  REQUIRE(listed);
+  CHECK(listed->status == 200);
+  CHECK(listed->body.find(secret) == std::string::npos);
+  json keys = BodyJson(listed)["accessKeys"];
+  REQUIRE(keys.size() == 1);
+  CHECK(keys[0]["accessKeyId"] == key_id);
+  CHECK(keys[0].value("secretAccessKey", "") == "");
+
+  // Alice acts with her key in her default project, and sees her own keys.
+  auto alice = c.Client(key_id + ":" + secret);
+  json identity = BodyJson(alice->Get("/v1/caller-identity"));
+  CHECK(identity["userName"] == "alice");
+  CHECK(identity["projectId"] == "alpha");
+  CHECK(identity["role"] == "member");
+  CHECK(BodyJson(alice->Get("/v1/access-keys"))["accessKeys"].size() == 1);
+  RequireError(alice->Get("/v1/users"), 403, "UnauthorizedOperation");
+  RequireError(alice->Get("/v1/audit-events"), 403, "UnauthorizedOperation");
+
+  // Roles: reader now, so launching is refused.
+  auto role =
+      c.http->Put("/v1/users/alice/roles/alpha", R"({"role": "reader"})", "application/json");
+  REQUIRE(role);
+  INFO(role->body);
+  CHECK(role->status == 200);
+  CHECK(BodyJson(role)["roles"][0]["role"] == "reader");
+  RequireError(alice->Post("/v1/key-pairs", R"({"keyName": "k"})", "application/json"), 403,
+               "UnauthorizedOperation");
+
+  // Deactivate, reactivate, rotate, delete.
+  auto inactive = c.http->Patch(("/v1/access-keys/" + key_id).c_str(), R"({"status": "inactive"})",
+                                "application/json");
+  REQUIRE(inactive);
+  CHECK(inactive->status == 200);
+  CHECK(BodyJson(inactive)["status"] == "inactive");
+  RequireError(alice->Get("/v1/caller-identity"), 401, "AuthFailure");
+  REQUIRE(c.http
+              ->Patch(("/v1/access-keys/" + key_id).c_str(), R"({"status": "active"})",
+                      "application/json")
+              ->status == 200);
+  CHECK(alice->Get("/v1/caller-identity")->status == 200);
+  auto rotated = c.Post("/v1/access-keys/" + key_id + ":rotate", {{"graceSeconds", 0}});
+  REQUIRE(rotated);
+  INFO(rotated->body);
+  CHECK(rotated->status == 201);
+  json fresh = BodyJson(rotated);
+  CHECK(fresh["accessKeyId"] != key_id);
+  CHECK(fresh["secretAccessKey"].get<std::string>().size() >= 16);
+  RequireError(alice->Get("/v1/caller-identity"), 401, "AuthFailure");
+  auto alice2 = c.Client(fresh["accessKeyId"].get<std::string>() + ":" +
+                         fresh["secretAccessKey"].get<std::string>());
+  CHECK(BodyJson(alice2->Get("/v1/caller-identity"))["userName"] == "alice");
+  CHECK(c.http->Delete(("/v1/access-keys/" + key_id).c_str())->status == 200);
+
+  // The audit log has the calls, with the client's address as the gateway saw
+  // it, not the one a client claims.
+  auto spoofed = c.http->Post("/v1/projects", {{"X-Gureum-Forwarded-For", "203.0.113.9"}},
+                              R"({"projectId": "beta"})", "application/json");
+  REQUIRE(spoofed);
+  CHECK(spoofed->status == 201);
+  auto audit = c.http->Get("/v1/audit-events?filter%5Boperation%5D=CreateProject&max_results=10");
+  REQUIRE(audit);
+  INFO(audit->body);
+  REQUIRE(audit->status == 200);
+  json events = BodyJson(audit)["auditEvents"];
+  REQUIRE(events.size() >= 2);
+  CHECK(events[0]["operation"] == "CreateProject");
+  CHECK(events[0]["source"].get<std::string>().ends_with(" for 127.0.0.1"));
+  CHECK(audit->body.find("203.0.113.9") == std::string::npos);
+  CHECK(audit->body.find(secret) == std::string::npos);
+  auto page = BodyJson(c.http->Get("/v1/audit-events?max_results=1"));
+  CHECK(page["auditEvents"].size() == 1);
+  CHECK(!page["nextToken"].get<std::string>().empty());
+
+  CHECK(c.http->Delete("/v1/users/alice")->status == 200);
+  RequireError(alice2->Get("/v1/caller-identity"), 401, "AuthFailure");
+  CHECK(BodyJson(c.http->Get("/v1/users"))["users"].size() == 1);
+}
+
+TEST_CASE("gateway enforces roles and projects: readers cannot launch, projects are apart") {
+  // This test verifies 403 for a role that does not allow the call and 404
+  // for another project's instance, through the X-Gureum-Project header.
+  RestCluster c;
+  REQUIRE(c.Post("/v1/projects", {{"projectId", "alpha"}})->status == 201);
+  REQUIRE(c.Post("/v1/projects", {{"projectId", "beta"}})->status == 201);
+  std::string member = MakeUser(c, "alice", "alpha", "member");
+  std::string reader = MakeUser(c, "rita", "alpha", "reader");
+
+  // The administrator launches in beta.
+  auto in_beta = c.Client(c.admin_key, "beta")
+                     ->Post("/v1/instances",
+                            json({{"imageId", c.image_id}, {"instanceType", "g1.nano"}}).dump(),
+                            "application/json");
+  REQUIRE(in_beta);
+  INFO(in_beta->body);
+  REQUIRE(in_beta->status == 201);
+  std::string beta_id = BodyJson(in_beta)["instances"][0]["instanceId"];
+
+  auto alice = c.Client(member);
+  auto launched = alice->Post("/v1/instances",
+                              json({{"imageId", c.image_id}, {"instanceType", "g1.nano"}}).dump(),
+                              "application/json");
+  REQUIRE(launched);
+  INFO(launched->body);
+  CHECK(launched->status == 201);
+  RequireError(alice->Get(("/v1/instances/" + beta_id).c_str()), 404, "InvalidInstanceID.NotFound");
+  RequireError(alice->Delete(("/v1/instances/" + beta_id).c_str()), 404,
+               "InvalidInstanceID.NotFound");
+  CHECK(BodyJson(alice->Get("/v1/instances"))["instances"].size() == 1);
+  // A project she has no role in.
+  RequireError(c.Client(member, "beta")->Get("/v1/instances"), 403, "UnauthorizedOperation");
+
+  auto rita = c.Client(reader);
+  RequireError(rita->Post("/v1/instances",
+                          json({{"imageId", c.image_id}, {"instanceType", "g1.nano"}}).dump(),
+                          "application/json"),
+               403, "UnauthorizedOperation");
+  CHECK(BodyJson(rita->Get("/v1/instances"))["instances"].size() == 1);
+  RequireError(rita->Get("/v1/hosts"), 403, "UnauthorizedOperation");
+  CHECK(rita->Get("/v1/events?follow=false")->status == 200);
+
+  // The administrator sees every project's instances only when asking so.
+  CHECK(BodyJson(c.http->Get("/v1/instances"))["instances"].size() == 0);
+  CHECK(BodyJson(c.http->Get("/v1/instances?all_projects=true"))["instances"].size() == 2);
+  CHECK(BodyJson(c.http->Get("/v1/instances", {{"X-Gureum-All-Projects", "true"}}))["instances"]
+            .size() == 2);
+}
+
+TEST_CASE("gateway answers with security headers and refuses non-JSON bodies") {
+  // This test verifies CSP, nosniff, framing and referrer headers on every
+  // answer, no-store on API answers, and 415 for a form or text body (the
+  // CSRF defence besides header-only credentials).
+  RestCluster c;
+  auto check_headers = [](const httplib::Result& r) {
+    REQUIRE(r);
+    std::string csp = r->get_header_value("Content-Security-Policy");
+    CHECK(csp.find("default-src 'self'") != std::string::npos);
+    CHECK(csp.find("frame-ancestors 'none'") != std::string::npos);
+    CHECK(csp.find("unsafe-inline") == std::string::npos);
+    CHECK(r->get_header_value("X-Content-Type-Options") == "nosniff");
+    CHECK(r->get_header_value("X-Frame-Options") == "DENY");
+    CHECK(r->get_header_value("Referrer-Policy") == "no-referrer");
+  };
+  for (const char* path :
+       {"/", "/app.js", "/v1/instances", "/v1/no-such-thing", "/v1/openapi.json"}) {
+    INFO(path);
+    auto r = c.http->Get(path);
+    check_headers(r);
+    if (std::string(path).starts_with("/v1/")) {
+      CHECK(r->get_header_value("Cache-Control") == "no-store");
+      CHECK(r->get_header_value_count("Cache-Control") == 1);
+    }
+  }
+  check_headers(c.Client("")->Get("/v1/instances"));
+  auto events = c.http->Get("/v1/events?follow=false");
+  check_headers(events);
+  CHECK(events->get_header_value("Cache-Control") == "no-store");
+
+  json launch = {{"imageId", c.image_id}, {"instanceType", "g1.nano"}};
+  RequireError(c.http->Post("/v1/instances", launch.dump(), "text/plain"), 415,
+               "UnsupportedMediaType", "Content-Type");
+  RequireError(c.http->Post("/v1/instances", "imageId=x", "application/x-www-form-urlencoded"), 415,
+               "UnsupportedMediaType");
+  RequireError(c.http->Put("/v1/quotas/instances", R"({"limit": "10"})", "text/plain"), 415,
+               "UnsupportedMediaType");
+  CHECK(BodyJson(c.http->Get("/v1/instances"))["instances"].empty());
+  // JSON with parameters is JSON; an empty body needs no type.
+  auto charset = c.http->Post("/v1/instances", launch.dump(), "application/json; charset=utf-8");
+  REQUIRE(charset);
+  CHECK(charset->status == 201);
+  std::string id = BodyJson(charset)["instances"][0]["instanceId"];
+  REQUIRE(c.WaitFor(id, "running"));
+  auto stop = c.http->Post(("/v1/instances/" + id + ":stop").c_str());
+  REQUIRE(stop);
+  CHECK(stop->status == 200);
 }
 
 }  // namespace

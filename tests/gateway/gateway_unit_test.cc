@@ -9,6 +9,7 @@
 #include "gateway/grpc_json_bridge.h"
 #include "gateway/http_error_mapper.h"
 #include "gateway/openapi_document.h"
+#include "gateway/request_security.h"
 #include "gateway/route_table.h"
 #include "gureum/v1/compute.pb.h"
 
@@ -116,6 +117,83 @@ TEST_CASE("openapi document describes every route with proto JSON schemas") {
   const auto& events = doc["paths"]["/v1/events"]["get"]["responses"]["200"]["content"];
   CHECK(events["text/event-stream"]["x-event-schema"]["$ref"] == "#/components/schemas/Event");
   CHECK(doc["paths"]["/v1/instances"]["post"]["parameters"][0]["name"] == "Idempotency-Key");
+  // Every operation but the document itself needs an API key in a header.
+  CHECK(doc["components"]["securitySchemes"]["ApiKey"]["in"] == "header");
+  CHECK(doc["components"]["securitySchemes"]["ApiKey"]["name"] == "X-Gureum-Api-Key");
+  CHECK(doc["security"][0].contains("ApiKey"));
+  CHECK(doc["paths"]["/v1/openapi.json"]["get"]["security"].empty());
+  CHECK(doc["paths"]["/v1/instances"]["get"]["responses"].contains("401"));
+  CHECK(doc["paths"]["/v1/instances"]["post"]["responses"].contains("415"));
+  CHECK(doc["paths"].contains("/v1/caller-identity"));
+  CHECK(doc["paths"]["/v1/access-keys/{accessKeyId}"].contains("patch"));
+  CHECK(doc["paths"]["/v1/audit-events"].contains("get"));
+}
+
+httplib::Request RequestWith(httplib::Headers headers, std::string remote_addr = "192.0.2.7") {
+  httplib::Request req;
+  req.method = "GET";
+  req.path = "/v1/instances";
+  req.headers = std::move(headers);
+  req.remote_addr = std::move(remote_addr);
+  return req;
+}
+
+std::string MetadataValue(const CallMetadata& metadata, const std::string& name) {
+  for (const auto& [key, value] : metadata) {
+    if (key == name) return value;
+  }
+  return "<none>";
+}
+
+TEST_CASE("request credentials become call metadata, from headers only") {
+  auto plain = CallMetadataOf(RequestWith({{"X-Gureum-Api-Key", "AK1:s3cret"},
+                                           {"X-Gureum-Project", "alpha"},
+                                           {"X-Gureum-Forwarded-For", "203.0.113.9"}}));
+  REQUIRE(plain.ok());
+  CHECK(MetadataValue(*plain, "x-gureum-api-key") == "AK1:s3cret");
+  CHECK(MetadataValue(*plain, "x-gureum-project") == "alpha");
+  CHECK(MetadataValue(*plain, "x-gureum-all-projects") == "<none>");
+  // The client's own claim is never passed on: the peer is.
+  CHECK(MetadataValue(*plain, "x-gureum-forwarded-for") == "192.0.2.7");
+
+  auto bearer = CallMetadataOf(
+      RequestWith({{"Authorization", "Bearer AK2:other"}, {"X-Gureum-All-Projects", "true"}}));
+  REQUIRE(bearer.ok());
+  CHECK(MetadataValue(*bearer, "x-gureum-api-key") == "AK2:other");
+  CHECK(MetadataValue(*bearer, "x-gureum-all-projects") == "true");
+
+  auto basic = CallMetadataOf(RequestWith({{"Authorization", "Basic Zm9vOmJhcg=="}}));
+  REQUIRE(basic.ok());
+  CHECK(MetadataValue(*basic, "x-gureum-api-key") == "<none>");
+
+  auto query = RequestWith({});
+  query.params.emplace("all_projects", "maybe");
+  CHECK(ErrorCodeOf(CallMetadataOf(query).status()) == "InvalidParameterValue");
+  auto control =
+      CallMetadataOf(RequestWith({{"X-Gureum-Api-Key", std::string("AK1:\x01") + "bad"}}));
+  CHECK(control.status().code() == absl::StatusCode::kUnauthenticated);
+}
+
+TEST_CASE("only empty or JSON bodies are accepted on state-changing requests") {
+  httplib::Request req = RequestWith({{"Content-Type", "text/plain"}});
+  CHECK(IsAcceptableBody(req));  // a GET
+  req.method = "POST";
+  CHECK(IsAcceptableBody(req));  // empty body
+  req.body = "{}";
+  CHECK_FALSE(IsAcceptableBody(req));
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  CHECK_FALSE(IsAcceptableBody(req));
+  req.headers = {{"Content-Type", "Application/JSON; charset=utf-8"}};
+  CHECK(IsAcceptableBody(req));
+  req.headers = {};
+  CHECK_FALSE(IsAcceptableBody(req));
+
+  httplib::Response res;
+  AddSecurityHeaders(req, res);
+  CHECK(res.get_header_value("Cache-Control") == "no-store");
+  CHECK(res.get_header_value("X-Frame-Options") == "DENY");
+  CHECK(res.get_header_value("Content-Security-Policy").find("script-src 'self'") !=
+        std::string::npos);
 }
 
 }  // namespace
