@@ -344,6 +344,15 @@ grpc::Status ComputeService::SetQuota(grpc::ServerContext* context,
   return Reply(ctx, "SetQuota", c_.quotas.Set(ctx, *request), response);
 }
 
+grpc::Status ComputeService::CreateJoinToken(grpc::ServerContext* context,
+                                             const v1::CreateJoinTokenRequest* request,
+                                             v1::CreateJoinTokenResponse* response) {
+  RequestContext ctx = Identify(context);
+  auto slot = limiter_.TryAcquire();
+  if (!slot) return Fail(ctx, "CreateJoinToken", limiter_.Refusal());
+  return Reply(ctx, "CreateJoinToken", c_.join_tokens.Create(ctx, *request), response);
+}
+
 grpc::Status ComputeService::WatchEvents(grpc::ServerContext* context,
                                          const v1::WatchEventsRequest* request,
                                          grpc::ServerWriter<v1::Event>* writer) {

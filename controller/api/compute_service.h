@@ -19,6 +19,7 @@
 #include "controller/core/key_pair_service.h"
 #include "controller/core/placement_group_service.h"
 #include "controller/core/quota_service.h"
+#include "controller/security/join_token_service.h"
 #include "gureum/v1/compute.grpc.pb.h"
 
 namespace gureum::controller {
@@ -36,6 +37,7 @@ struct ComputeCore {
   AgentRegistry& agents;
   PlacementGroupService& placement_groups;
   QuotaService& quotas;
+  JoinTokenService& join_tokens;
 };
 
 class ComputeService final : public v1::Compute::Service {
@@ -96,6 +98,8 @@ class ComputeService final : public v1::Compute::Service {
   grpc::Status DescribeQuotas(grpc::ServerContext*, const v1::DescribeQuotasRequest*,
                               v1::DescribeQuotasResponse*) override;
   grpc::Status SetQuota(grpc::ServerContext*, const v1::SetQuotaRequest*, v1::Quota*) override;
+  grpc::Status CreateJoinToken(grpc::ServerContext*, const v1::CreateJoinTokenRequest*,
+                               v1::CreateJoinTokenResponse*) override;
   grpc::Status WatchEvents(grpc::ServerContext*, const v1::WatchEventsRequest*,
                            grpc::ServerWriter<v1::Event>*) override;
 

@@ -244,6 +244,19 @@ END;
       {3, "client tokens remember when their resource ended", R"sql(
 ALTER TABLE client_tokens ADD COLUMN ended_at INTEGER;
 )sql"},
+      // 4 is the identity tables (projects, users, API keys) of issue 8.
+      {5, "join tokens: one-time secrets with which a host gets its certificate", R"sql(
+CREATE TABLE join_tokens (
+  token_id   TEXT PRIMARY KEY,
+  host_name  TEXT NOT NULL,
+  salt       TEXT NOT NULL,
+  hash       TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER
+);
+)sql"},
   };
   return kMigrations;
 }

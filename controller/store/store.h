@@ -23,6 +23,7 @@
 #include "controller/store/image_repository.h"
 #include "controller/store/instance_repository.h"
 #include "controller/store/instance_type_repository.h"
+#include "controller/store/join_token_repository.h"
 #include "controller/store/key_pair_repository.h"
 #include "controller/store/placement_group_repository.h"
 #include "controller/store/quota_repository.h"
@@ -40,7 +41,8 @@ struct Repositories {
         events(db),
         client_tokens(db),
         placement_groups(db),
-        quotas(db) {}
+        quotas(db),
+        join_tokens(db) {}
   InstanceRepository instances;
   ImageRepository images;
   KeyPairRepository key_pairs;
@@ -50,6 +52,7 @@ struct Repositories {
   ClientTokenRepository client_tokens;
   PlacementGroupRepository placement_groups;
   QuotaRepository quotas;
+  JoinTokenRepository join_tokens;
 };
 
 class Store {
