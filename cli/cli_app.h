@@ -41,6 +41,8 @@ class CliApp {
   std::string query_;
   bool debug_ = false;
   double timeout_seconds_ = 30;
+  CLI::Option* ca_bundle_option_ = nullptr;
+  std::string ca_bundle_;
   CLI::Option* endpoint_option_ = nullptr;
   CLI::Option* profile_option_ = nullptr;
   CLI::Option* output_option_ = nullptr;
