@@ -16,9 +16,10 @@ namespace gureum::testing {
 
 class ComputeApi {
  public:
-  explicit ComputeApi(const std::string& endpoint)
-      : stub_(v1::Compute::NewStub(
-            grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials()))) {}
+  explicit ComputeApi(
+      const std::string& endpoint,
+      std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials())
+      : stub_(v1::Compute::NewStub(grpc::CreateChannel(endpoint, std::move(credentials)))) {}
 
   // Calls `method` with a 30 s deadline; returns the error parts (code empty on success).
   template <typename Request, typename Response>

@@ -33,6 +33,10 @@ void TestCluster::AddControllerArgs(const std::vector<std::string>& args) {
   controller_args_.insert(controller_args_.end(), args.begin(), args.end());
 }
 
+void TestCluster::AddCliArgs(const std::vector<std::string>& args) {
+  cli_args_.insert(cli_args_.end(), args.begin(), args.end());
+}
+
 void TestCluster::StartController() {
   const std::string port_file = dir_ + "/controller.port";
   std::filesystem::remove(port_file);
@@ -49,6 +53,7 @@ void TestCluster::StartController() {
                                 "500",
                                 "--log-level",
                                 "debug"};
+  if (plaintext_) argv.push_back("--plaintext");
   argv.insert(argv.end(), controller_args_.begin(), controller_args_.end());
   controller_ = std::make_unique<Subprocess>(
       std::move(argv), dir_ + "/controller." + std::to_string(controller_starts_++));
@@ -101,6 +106,7 @@ void TestCluster::StartAgent(int index) {
                                 "500",
                                 "--log-level",
                                 "debug"};
+  if (plaintext_) argv.push_back("--plaintext");
   if (spec.driver == "fake") {
     argv.insert(argv.end(),
                 {"--vcpus", std::to_string(spec.vcpus), "--memory-mib",
@@ -125,6 +131,7 @@ void TestCluster::StopAgent(int index, bool kill9) {
 
 RunResult TestCluster::Cli(const std::vector<std::string>& args, const std::string& stdin_data) {
   std::vector<std::string> argv{BinPath("gureum"), "--endpoint", endpoint()};
+  argv.insert(argv.end(), cli_args_.begin(), cli_args_.end());
   argv.insert(argv.end(), args.begin(), args.end());
   // A clean environment for the CLI's own settings: no profile or endpoint leaks in.
   return Run(argv, std::chrono::seconds(60),
