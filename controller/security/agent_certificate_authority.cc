@@ -1,6 +1,7 @@
 #include "controller/security/agent_certificate_authority.h"
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -129,8 +130,12 @@ absl::StatusOr<std::string> AgentCertificateAuthority::Sign(
       !AddExtension(cert.get(), issuer, NID_ext_key_usage, "clientAuth") ||
       !AddExtension(cert.get(), issuer, NID_subject_alt_name, "DNS:" + host_name) ||
       !AddExtension(cert.get(), issuer, NID_subject_key_identifier, "hash") ||
-      !AddExtension(cert.get(), issuer, NID_authority_key_identifier, "keyid:always")) {
-    return absl::InternalError("cannot add the certificate's extensions");
+      // OpenSSL cannot name an issuer key that has no identifier of its own.
+      (X509_get_ext_by_NID(issuer, NID_subject_key_identifier, -1) >= 0 &&
+       !AddExtension(cert.get(), issuer, NID_authority_key_identifier, "keyid"))) {
+    char why[256] = {};
+    ERR_error_string_n(ERR_get_error(), why, sizeof(why));
+    return absl::InternalError(std::string("cannot add the certificate's extensions: ") + why);
   }
   if (X509_sign(cert.get(), keys_->key.get(), EVP_sha256()) <= 0) {
     return absl::InternalError("signing the agent certificate failed");
