@@ -2,6 +2,7 @@
 // runs until SIGINT/SIGTERM.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <pthread.h>
@@ -13,6 +14,7 @@
 #include "agent/controller_link.h"
 #include "agent/driver_factory.h"
 #include "agent/sync/desired_state_sync.h"
+#include "agent/tls/agent_transport.h"
 #include "common/clock.h"
 #include "common/logging.h"
 
@@ -46,6 +48,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--host-name", link.host_name, "Name this host registers with")
       ->capture_default_str();
+  AgentTransportOptions transport;
+  app.add_option("--ca-cert", transport.ca_cert,
+                 "CA certificate (PEM) that verifies the controller (default: system roots)");
+  app.add_option("--cert", transport.cert_file,
+                 "This host's client certificate (PEM; default <data-dir>/tls/agent.crt)");
+  app.add_option("--key", transport.key_file,
+                 "Its private key (PEM; default <data-dir>/tls/agent.key)");
+  app.add_option("--join-token", transport.join_token,
+                 "One-time token (gureum create-join-token) to get a certificate when none is "
+                 "on disk; ignored once one is");
+  app.add_flag("--plaintext", transport.plaintext,
+               "Talk to the controller without TLS (loopback --controller only)");
   app.add_option("--driver", driver.name, "Hypervisor driver: fake | libvirt")
       ->capture_default_str();
   app.add_option("--libvirt-uri", driver.libvirt_uri, "libvirt connection URI (driver libvirt)")
@@ -62,6 +76,10 @@ int main(int argc, char** argv) {
                  "Delete a cached image no instance used for this long (driver libvirt)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--guest-firewall", driver.guest_firewall,
+                 "Drop guests' traffic to this host except DHCP/DNS (nftables table inet "
+                 "gureum_guard; driver libvirt)")
+      ->capture_default_str();
   app.add_option("--availability-zone", link.availability_zone, "Availability zone of this host")
       ->capture_default_str();
   CLI::Option* vcpus = app.add_option("--vcpus", driver.fake_vcpus,
@@ -88,6 +106,23 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   gureum::InitLogging("agent", log_level);
+  transport.controller_address = link.controller_address;
+  transport.host_name = link.host_name;
+  if (transport.cert_file.empty()) transport.cert_file = driver.data_dir + "/tls/agent.crt";
+  if (transport.key_file.empty()) transport.key_file = driver.data_dir + "/tls/agent.key";
+  if (const char* token = std::getenv("GUREUM_JOIN_TOKEN");
+      transport.join_token.empty() && token != nullptr) {
+    transport.join_token = token;
+  }
+  absl::StatusOr<AgentChannel> channel = AgentTransport::Prepare(transport);
+  if (!channel.ok()) {
+    std::fprintf(stderr, "gureum-agent: %s\n", std::string(channel.status().message()).c_str());
+    return absl::IsInvalidArgument(channel.status()) ? 2 : 1;
+  }
+  link.controller_address = channel->target;
+  link.credentials = channel->credentials;
+  driver.controller_credentials = channel->credentials;
+  driver.host_name = link.host_name;
   // Flags given explicitly override what a real driver reports.
   if (vcpus->count() > 0) link.vcpus = driver.fake_vcpus;
   if (memory->count() > 0) link.memory_mib = driver.fake_memory_mib;

@@ -98,8 +98,9 @@ void ControllerLink::SessionLoop() {
 bool ControllerLink::RunSession() {
   // A fresh channel per attempt: a restarted controller is dialled at once
   // instead of after the channel's own (much longer) reconnect backoff.
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateChannel(options_.controller_address, grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
+      options_.controller_address,
+      options_.credentials ? options_.credentials : grpc::InsecureChannelCredentials());
   std::unique_ptr<v1::AgentController::Stub> stub = v1::AgentController::NewStub(channel);
   auto session = std::make_shared<Session>();
   {

@@ -19,6 +19,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+
+#include <grpcpp/security/credentials.h>
 #include <thread>
 #include <vector>
 
@@ -30,6 +32,8 @@ namespace gureum::agent {
 
 struct ControllerLinkOptions {
   std::string controller_address = "127.0.0.1:7070";  // host:port
+  // From AgentTransport (mTLS or loopback plaintext); null = plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
   std::string host_name;
   std::string availability_zone = "zone-a";
   std::string agent_version;

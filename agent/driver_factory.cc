@@ -19,6 +19,7 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include "agent/guest_firewall.h"
 #include "agent/hypervisor/libvirt/libvirt_driver.h"
 #include "agent/images/disk_artifacts.h"
 #include "agent/images/grpc_blob_source.h"
@@ -95,12 +96,27 @@ absl::StatusOr<AgentBackend> MakeLibvirt(const DriverOptions& options, const Clo
   // launch onto it fails with this reason too.
   if (absl::Status s = (*driver)->Network(options.network).EnsureActive(); !s.ok()) {
     spdlog::error("network {} is not usable: {}", options.network, s.ToString());
+  } else if (options.guest_firewall) {
+    auto network = (*driver)->Network(options.network).Config();
+    absl::Status guarded =
+        network.ok() ? GuestFirewall::Install(network->bridge) : network.status();
+    if (guarded.ok()) {
+      spdlog::info(
+          "guest firewall: nftables table inet {} drops guests' traffic from {} to "
+          "this host (DHCP and DNS excepted)",
+          kGuestFirewallTable, network->bridge);
+    } else {
+      spdlog::error("guest firewall not installed; guests can reach this host's ports: {}",
+                    guarded.ToString());
+    }
   }
 
   auto support = std::make_shared<ImageSupport>();
   support->source = std::make_unique<GrpcBlobSource>(
-      grpc::CreateChannel(options.controller_address, grpc::InsecureChannelCredentials()),
-      options.blob_fetch_deadline);
+      grpc::CreateChannel(options.controller_address, options.controller_credentials
+                                                          ? options.controller_credentials
+                                                          : grpc::InsecureChannelCredentials()),
+      options.blob_fetch_deadline, options.host_name);
   ImageCacheOptions cache_options;
   cache_options.dir = data_dir + "/images";
   cache_options.unused_ttl = options.image_cache_ttl;

@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include <grpcpp/security/credentials.h>
+
 #include <absl/status/statusor.h>
 
 #include "agent/hypervisor/driver.h"
@@ -34,11 +36,18 @@ struct DriverOptions {
   std::string libvirt_uri = "qemu:///system";
   std::string virt_type = "auto";
   std::string network = "default";
+  // libvirt: install the nftables guest firewall on the network's bridge
+  // (agent/guest_firewall.h; --guest-firewall).
+  bool guest_firewall = true;
   // libvirt: a cached image no instance used for this long is deleted
   // (--image-cache-ttl-s).
   std::chrono::seconds image_cache_ttl{86400};
   // libvirt: where image blobs are fetched from (the controller, --controller).
   std::string controller_address = "127.0.0.1:7070";
+  std::shared_ptr<grpc::ChannelCredentials> controller_credentials;  // null = plaintext
+  // Names the host in FetchBlob (used by a plaintext controller; over mTLS
+  // the certificate does).
+  std::string host_name;
   // libvirt: an ACPI reboot the guest has not carried out after this long
   // becomes a hard reboot (the agent passes --stop-timeout-s).
   std::chrono::milliseconds reboot_timeout{std::chrono::seconds(60)};

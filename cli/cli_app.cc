@@ -9,6 +9,7 @@
 #include "cli/commands/image_commands.h"
 #include "cli/commands/instance_commands.h"
 #include "cli/commands/instance_type_commands.h"
+#include "cli/commands/join_token_commands.h"
 #include "cli/commands/key_pair_commands.h"
 #include "cli/commands/placement_group_commands.h"
 #include "cli/commands/quota_commands.h"
@@ -35,6 +36,7 @@ Environment:
   GUREUM_API_KEY      API key ACCESS_KEY_ID:SECRET, sent as x-gureum-api-key
                       (before the profile's api_key)
   GUREUM_PROJECT      project when --project is not given
+  GUREUM_CA_BUNDLE    CA certificates that verify the controller (TLS)
   GUREUM_CONFIG_FILE  config file (default $XDG_CONFIG_HOME/gureum/config,
                       else ~/.config/gureum/config)
   NO_COLOR            no colours, even on a terminal
@@ -66,6 +68,7 @@ CliApp::CliApp(CliEnvironment env)
   AddQuotaCommands(registry_);
   AddHostCommands(registry_);
   AddIdentityCommands(registry_);
+  AddJoinTokenCommands(registry_);
   AddEventCommands(registry_);
   AddWaitCommands(registry_);
   AddShellCommands(registry_);  // last: describes the verbs above
@@ -77,6 +80,12 @@ void CliApp::AddGlobalOptions() {
                       "Controller address HOST:PORT (default: $GUREUM_ENDPOINT, else the "
                       "profile's endpoint, else " +
                           std::string(kDefaultEndpoint) + ")")
+          ->group("Global options");
+  ca_bundle_option_ =
+      app_.add_option("--ca-bundle", ca_bundle_,
+                      "CA certificates (PEM) that verify the controller over TLS (default: "
+                      "$GUREUM_CA_BUNDLE, else the profile's ca_bundle, else the system's roots "
+                      "for https://)")
           ->group("Global options");
   profile_option_ = app_.add_option("--profile", profile_,
                                     "Config file profile (default: $GUREUM_PROFILE, else default)")
@@ -122,6 +131,8 @@ absl::StatusOr<GlobalOptions> CliApp::ResolveGlobalOptions() const {
   sources.profile_env = env_.profile_from_env;
   sources.endpoint_env = env_.endpoint_from_env;
   sources.api_key_env = env_.api_key_from_env;
+  if (ca_bundle_option_->count() > 0) sources.ca_bundle_flag = ca_bundle_;
+  sources.ca_bundle_env = env_.ca_bundle_from_env;
   std::optional<ConfigFile> file;
   if (env_.config_path) {
     auto loaded = ConfigFile::Load(*env_.config_path);
@@ -136,6 +147,10 @@ absl::StatusOr<GlobalOptions> CliApp::ResolveGlobalOptions() const {
   GlobalOptions options;
   options.endpoint = settings->endpoint;
   options.endpoint_source = settings->endpoint_source;
+  options.ca_bundle = settings->ca_bundle;
+  if (env_.check_endpoint) {
+    if (auto s = env_.check_endpoint(options.endpoint, options.ca_bundle); !s.ok()) return s;
+  }
   options.profile = settings->profile;
   options.api_key = settings->api_key;
   options.project = project_.empty() ? env_.project_from_env : project_;

@@ -43,6 +43,8 @@ class CliApp {
   std::string project_;
   bool all_projects_ = false;
   double timeout_seconds_ = 30;
+  CLI::Option* ca_bundle_option_ = nullptr;
+  std::string ca_bundle_;
   CLI::Option* endpoint_option_ = nullptr;
   CLI::Option* profile_option_ = nullptr;
   CLI::Option* output_option_ = nullptr;

@@ -11,14 +11,20 @@
 #include <ostream>
 #include <string>
 
+#include <absl/status/status.h>
+
 #include "cli/wait/sleeper.h"
 #include "common/clock.h"
 #include "gureum/v1/compute.grpc.pb.h"
 
 namespace gureum::cli {
 
-using StubFactory =
-    std::function<std::unique_ptr<v1::Compute::StubInterface>(const std::string& endpoint)>;
+// `ca_bundle` is the resolved --ca-bundle (empty: none).
+using StubFactory = std::function<std::unique_ptr<v1::Compute::StubInterface>(
+    const std::string& endpoint, const std::string& ca_bundle)>;
+// Refuses an endpoint the transport rules do not allow (rpc/channel_factory.h).
+using EndpointCheck =
+    std::function<absl::Status(const std::string& endpoint, const std::string& ca_bundle)>;
 
 struct CliEnvironment {
   std::ostream* out = nullptr;
@@ -29,12 +35,15 @@ struct CliEnvironment {
   std::optional<std::string> profile_from_env;   // GUREUM_PROFILE
   std::optional<std::string> api_key_from_env;   // GUREUM_API_KEY
   std::string project_from_env;                  // GUREUM_PROJECT
+  std::optional<std::string> ca_bundle_from_env;  // GUREUM_CA_BUNDLE
   // The config file to read (ConfigFile::DefaultPath); nullopt reads none.
   std::optional<std::string> config_path;
   bool no_color = false;  // NO_COLOR is set
   const Clock* clock = nullptr;
   Sleeper* sleeper = nullptr;
   StubFactory connect;
+  // Run before any verb; null skips the check (tests with in-process stubs).
+  EndpointCheck check_endpoint;
 };
 
 }  // namespace gureum::cli

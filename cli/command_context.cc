@@ -14,9 +14,9 @@ CommandContext::CommandContext(GlobalOptions options, const CliEnvironment& env,
 
 ComputeClient& CommandContext::client() {
   if (!client_) {
-    client_ =
-        std::make_unique<ComputeClient>(env_.connect(options_.endpoint), options_.endpoint,
-                                        options_.call_timeout, options_.debug ? env_.err : nullptr);
+    client_ = std::make_unique<ComputeClient>(env_.connect(options_.endpoint, options_.ca_bundle),
+                                              options_.endpoint, options_.call_timeout,
+                                              options_.debug ? env_.err : nullptr);
     client_->set_api_key(options_.api_key);
     client_->set_project(options_.project, options_.all_projects);
   }

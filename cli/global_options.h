@@ -17,6 +17,9 @@ struct GlobalOptions {
   std::string endpoint = kDefaultEndpoint;
   // "--endpoint", "GUREUM_ENDPOINT", "profile NAME" or "default", for --debug.
   std::string endpoint_source = "default";
+  // CA certificates (PEM file) that verify the controller: --ca-bundle >
+  // GUREUM_CA_BUNDLE > the profile's ca_bundle; empty = none.
+  std::string ca_bundle;
   std::string profile = "default";
   // Sent as x-gureum-api-key metadata when not empty.
   std::string api_key;

@@ -28,11 +28,13 @@ int main(int argc, char** argv) {
   env.profile_from_env = getenv("GUREUM_PROFILE");
   env.api_key_from_env = getenv("GUREUM_API_KEY");
   env.project_from_env = getenv("GUREUM_PROJECT").value_or("");
+  env.ca_bundle_from_env = getenv("GUREUM_CA_BUNDLE");
   env.config_path = gureum::cli::ConfigFile::DefaultPath(getenv);
   env.no_color = std::getenv("NO_COLOR") != nullptr;
   env.clock = &clock;
   env.sleeper = &sleeper;
   env.connect = &gureum::cli::ConnectToCompute;
+  env.check_endpoint = &gureum::cli::CheckEndpoint;
   gureum::cli::CliApp app(env);
   return app.Run(std::vector<std::string>(argv + 1, argv + argc));
 }

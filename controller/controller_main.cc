@@ -11,6 +11,7 @@
 #include "common/logging.h"
 #include "common/port_file.h"
 #include "controller/controller_server.h"
+#include "controller/security/server_credentials_factory.h"
 #include "controller/store/store.h"
 
 namespace {
@@ -31,6 +32,20 @@ int main(int argc, char** argv) {
   CLI::App app{"gureum-controller: the Gureum control plane (gRPC API, scheduler, SQLite state)"};
   app.add_option("--listen", options.listen, "address:port to serve on (port 0 = pick one)")
       ->capture_default_str();
+  app.add_option("--tls-cert", options.tls.cert_file,
+                 "serve TLS with this certificate chain (PEM)");
+  app.add_option("--tls-key", options.tls.key_file, "the private key of --tls-cert (PEM)");
+  app.add_option("--client-ca", options.tls.client_ca_file,
+                 "CA certificate (PEM) whose certificates identify agents (mTLS); client "
+                 "certificates are verified when presented, not required of API users");
+  app.add_option("--agent-ca-key", options.agent_ca_key_file,
+                 "private key of the --client-ca certificate: lets Join issue agent certificates");
+  app.add_option("--agent-cert-days", options.agent_cert_days,
+                 "validity of agent certificates issued by Join")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_flag("--plaintext", options.tls.plaintext,
+               "serve without TLS; allowed only on a loopback --listen address");
   app.add_option("--data-dir", options.data_dir, "directory for the database and image blobs")
       ->capture_default_str();
   app.add_option("--database", options.database, "SQLite file (default <data-dir>/gureum.db)");
@@ -141,6 +156,11 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (auto s = controller::ServerCredentialsFactory::Validate(options.listen, options.tls);
+      !s.ok()) {
+    std::cerr << "gureum-controller: " << s.message() << "\n";
+    return 2;
+  }
   SystemClock clock;
   IdGenerator ids;
   controller::ControllerServer server(options, clock, ids);

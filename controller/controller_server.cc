@@ -12,18 +12,23 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/tls/pem_files.h"
 #include "controller/agents/agent_controller_service.h"
 #include "controller/agents/agent_registry.h"
 #include "controller/api/compute_service.h"
 #include "controller/core/instance_reconciler.h"
 #include "controller/core/janitor.h"
+#include "controller/security/agent_certificate_authority.h"
+#include "controller/security/join_token_service.h"
 
 namespace gureum::controller {
 
 struct ControllerServer::Parts {
   Parts(std::unique_ptr<Store> s, const ControllerOptions& o, const Clock& clock, IdGenerator& ids,
-        IpAllocator ip_allocator, std::unique_ptr<Scheduler> chosen_scheduler)
+        IpAllocator ip_allocator, std::unique_ptr<Scheduler> chosen_scheduler,
+        std::unique_ptr<AgentCertificateAuthority> agent_ca)
       : store(std::move(s)),
+        authority(std::move(agent_ca)),
         ips(std::move(ip_allocator)),
         blobs(o.data_dir + "/images"),
         registry(ids),
@@ -47,13 +52,16 @@ struct ControllerServer::Parts {
         desired(*store, ips.network()),
         janitor(core, JanitorOptions{o.terminated_retention, std::chrono::hours(48)}),
         reconciler(core, ReconcilerOptions{o.pending_timeout, o.transition_timeout}),
+        joins(core, authority.get()),
         compute(ComputeCore{core, launcher, power, queries, images, key_pairs, instance_types,
                             hosts, registry, placement_groups, quotas, identity, access_keys, audit,
-                            authenticator},
+                            authenticator, joins},
                 RequestValidator(), o.max_inflight_requests),
-        agent_service(registry, hosts, reports, desired, blobs, o.heartbeat_interval) {}
+        agent_service(registry, hosts, reports, desired, blobs, *store, joins, o.heartbeat_interval,
+                      o.tls.tls()) {}
 
   std::unique_ptr<Store> store;
+  std::unique_ptr<AgentCertificateAuthority> authority;
   IpAllocator ips;
   BlobStore blobs;
   EventBus events;
@@ -79,6 +87,7 @@ struct ControllerServer::Parts {
   DesiredSetBuilder desired;
   Janitor janitor;
   InstanceReconciler reconciler;
+  JoinTokenService joins;
   ComputeService compute;
   AgentControllerService agent_service;
 };
@@ -91,6 +100,21 @@ ControllerServer::ControllerServer(ControllerOptions options, const Clock& clock
 ControllerServer::~ControllerServer() { Shutdown(); }
 
 absl::StatusOr<int> ControllerServer::Start() {
+  auto credentials = ServerCredentialsFactory::Build(options_.listen, options_.tls);
+  if (!credentials.ok()) return credentials.status();
+  std::unique_ptr<AgentCertificateAuthority> agent_ca;
+  if (!options_.agent_ca_key_file.empty()) {
+    if (options_.tls.client_ca_file.empty()) {
+      return absl::InvalidArgumentError("--agent-ca-key needs --client-ca (its certificate)");
+    }
+    auto ca_pem = ReadPemFile("--client-ca", options_.tls.client_ca_file);
+    if (!ca_pem.ok()) return ca_pem.status();
+    auto key_pem = ReadPemFile("--agent-ca-key", options_.agent_ca_key_file);
+    if (!key_pem.ok()) return key_pem.status();
+    auto loaded = AgentCertificateAuthority::Load(*ca_pem, *key_pem, options_.agent_cert_days);
+    if (!loaded.ok()) return loaded.status();
+    agent_ca = std::move(*loaded);
+  }
   std::error_code ec;
   std::filesystem::create_directories(options_.data_dir, ec);
   if (ec) return absl::UnavailableError("cannot create " + options_.data_dir + ": " + ec.message());
@@ -104,12 +128,12 @@ absl::StatusOr<int> ControllerServer::Start() {
                options_.scheduler.ratios.cpu, options_.scheduler.ratios.ram,
                options_.scheduler.ratios.disk);
   parts_ = std::make_unique<Parts>(std::move(*store), options_, clock_, ids_, std::move(*ips),
-                                   std::move(*scheduler));
+                                   std::move(*scheduler), std::move(agent_ca));
   if (absl::Status s = BootstrapAdmin(); !s.ok()) return s;
 
   int port = 0;
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options_.listen, *credentials, &port);
   builder.RegisterService(&parts_->compute);
   builder.RegisterService(&parts_->agent_service);
   builder.SetMaxReceiveMessageSize(8 * 1024 * 1024);
@@ -163,7 +187,10 @@ absl::StatusOr<int> ControllerServer::Start() {
       stop_cv_.wait_for(lock, period, [this] { return stopping_; });
     }
   });
-  spdlog::info("controller listening on port {} (database {}); heartbeat TTL {} ms", port,
+  spdlog::info("controller listening on port {} ({}; database {}); heartbeat TTL {} ms", port,
+               options_.tls.plaintext            ? "plaintext, loopback only"
+               : options_.tls.verifies_clients() ? "TLS, agents identified by client certificates"
+                                                 : "TLS, no --client-ca: agents cannot connect",
                options_.database, options_.heartbeat_ttl.count());
   return port;
 }

@@ -18,11 +18,18 @@
 #include "controller/core/ip_allocator.h"
 #include "controller/core/quota_policy.h"
 #include "controller/scheduler/scheduler.h"
+#include "controller/security/server_credentials_factory.h"
 
 namespace gureum::controller {
 
 struct ControllerOptions {
   std::string listen = "127.0.0.1:7070";  // port 0 picks a free port
+  // TLS, client CA, or plaintext on loopback (ServerCredentialsFactory).
+  ServerTlsOptions tls;
+  // The key of tls.client_ca_file's certificate: lets Join sign agents'
+  // certificates (empty: Join answers FAILED_PRECONDITION).
+  std::string agent_ca_key_file;
+  int agent_cert_days = 365;
   std::string data_dir = "/var/lib/gureum/controller";
   std::string database;  // default: <data_dir>/gureum.db
   // Where the bootstrap admin's API key is written (0600) on the first start.

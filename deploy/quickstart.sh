@@ -4,6 +4,14 @@
 # libvirt/QEMU, state in SQLite) and launches a real instance from the tiny
 # test image, then prints its console output and private IP.
 #
+# Transport security (docs/security-transport.md): deploy/gen-certs.sh makes a
+# local CA and server certificates under $state/certs; the controller serves
+# TLS and identifies agents by client certificates signed by that CA; the
+# agent gets its certificate with a one-time join token; the CLI verifies the
+# controller with the CA bundle. The gateway serves plain HTTP on 127.0.0.1
+# (--plaintext, so a browser opens it without a certificate warning) and talks
+# TLS to the controller.
+#
 #   ./deploy/quickstart.sh          set up and launch
 #   ./deploy/quickstart.sh stop     stop the controller and agent (guests keep running)
 #   ./deploy/quickstart.sh clean    terminate quickstart instances, stop, remove state
@@ -14,7 +22,9 @@ state=${GUREUM_QUICKSTART_DIR:-/var/lib/gureum-quickstart}
 endpoint=127.0.0.1:${GUREUM_QUICKSTART_PORT:-7070}
 console=127.0.0.1:${GUREUM_QUICKSTART_CONSOLE_PORT:-8080}
 bin=$root/build/bin
-export GUREUM_ENDPOINT=$endpoint
+certs=$state/certs
+export GUREUM_ENDPOINT=https://$endpoint
+export GUREUM_CA_BUNDLE=$certs/ca.crt
 
 stop_daemons() {
   for name in gateway agent controller; do
@@ -68,6 +78,8 @@ case "${1:-up}" in
     if [ -f "$state/default-network-was-not-autostart" ]; then
       virsh -c qemu:///system net-autostart default --disable >/dev/null 2>&1 || true
     fi
+    # The agent's guest firewall (docs/security-transport.md).
+    nft delete table inet gureum_guard >/dev/null 2>&1 || true
     rm -rf "$state"
     echo "removed $state"
     exit 0 ;;
@@ -91,13 +103,18 @@ step "Building the tiny test image from Debian packages"
 
 mkdir -p "$state"
 stop_daemons
-step "Starting gureum-controller on $endpoint (state: $state/controller)"
+step "Making a local CA and certificates ($certs)"
+./deploy/gen-certs.sh "$certs"
+
+step "Starting gureum-controller on https://$endpoint (TLS; agents by client certificate)"
 "$bin/gureum-controller" --listen "$endpoint" --data-dir "$state/controller" \
+  --tls-cert "$certs/controller.crt" --tls-key "$certs/controller.key" \
+  --client-ca "$certs/ca.crt" --agent-ca-key "$certs/ca.key" \
   >"$state/controller.log" 2>&1 &
 echo $! >"$state/controller.pid"
 for _ in $(seq 1 100); do "$bin/gureum" describe-hosts -o json >/dev/null 2>&1 && break; sleep 0.1; done
 
-step "Starting gureum-agent (libvirt, virt type chosen automatically)"
+step "Starting gureum-agent (libvirt, virt type chosen automatically; mTLS)"
 # The agent starts libvirt's default network (and marks it autostart) if it is
 # not running; remember how it was so that `clean` can put it back.
 if ! virsh -c qemu:///system net-info default 2>/dev/null | grep -q '^Active: *yes'; then
@@ -106,8 +123,17 @@ fi
 if ! virsh -c qemu:///system net-info default 2>/dev/null | grep -q '^Autostart: *yes'; then
   touch "$state/default-network-was-not-autostart"
 fi
-"$bin/gureum-agent" --controller "$endpoint" --driver libvirt --virt-type auto \
-  --host-name "$(hostname)" --data-dir "$state/agent" >"$state/agent.log" 2>&1 &
+# First start: a one-time join token gets the agent its client certificate
+# (CN = this host's name), written to $state/agent/tls/; later starts use it.
+join=()
+if [ ! -s "$state/agent/tls/agent.crt" ]; then
+  token=$("$bin/gureum" create-join-token --host-name "$(hostname)" --ttl-seconds 600 -o json \
+            | jq -r .token)
+  join=(--join-token "$token")
+fi
+GUREUM_JOIN_TOKEN= "$bin/gureum-agent" --controller "$endpoint" --ca-cert "$certs/ca.crt" \
+  --driver libvirt --virt-type auto --host-name "$(hostname)" --data-dir "$state/agent" \
+  "${join[@]}" >"$state/agent.log" 2>&1 &
 echo $! >"$state/agent.pid"
 for _ in $(seq 1 150); do
   [ "$("$bin/gureum" describe-hosts -o json 2>/dev/null | jq -r '[.hosts[] | select(.state == "up")] | length')" = 1 ] && break
@@ -115,9 +141,9 @@ for _ in $(seq 1 150); do
 done
 "$bin/gureum" describe-hosts -o table
 
-step "Starting gureum-gateway (REST API and web console) on http://$console/"
-"$bin/gureum-gateway" --controller "$endpoint" --listen "$console" \
-  --static-dir "$root/gateway/web" >"$state/gateway.log" 2>&1 &
+step "Starting gureum-gateway (REST API and web console) on http://$console/ (loopback HTTP)"
+"$bin/gureum-gateway" --controller "https://$endpoint" --controller-ca "$certs/ca.crt" \
+  --listen "$console" --plaintext --static-dir "$root/gateway/web" >"$state/gateway.log" 2>&1 &
 echo $! >"$state/gateway.pid"
 for _ in $(seq 1 100); do
   curl -fsS "http://$console/v1/hosts" >/dev/null 2>&1 && break
@@ -167,9 +193,11 @@ echo "describe-instances says $instance has private IP $ip; the guest says: $(gr
 
 cat <<MSG
 
-Gureum is running: controller $endpoint, one host, instance $instance.
+Gureum is running: controller https://$endpoint (TLS), one host (mTLS), instance $instance.
   Web console and REST API: http://$console/   (OpenAPI: http://$console/v1/openapi.json)
-  export GUREUM_ENDPOINT=$endpoint
+    plain HTTP on loopback only (--plaintext); for HTTPS give the gateway
+    --tls-cert $certs/gateway.crt --tls-key $certs/gateway.key
+  export GUREUM_ENDPOINT=https://$endpoint GUREUM_CA_BUNDLE=$certs/ca.crt
   $bin/gureum describe-instances
   $bin/gureum get-console-output --instance-id $instance
   $bin/gureum terminate-instances --instance-ids $instance --wait

@@ -735,6 +735,27 @@ void ComputeRoutes::AddHostRoutes(RouteTable& table) {
 
   table.Add(
       {.method = "POST",
+       .path = "/v1/join-tokens",
+       .operation_id = "CreateJoinToken",
+       .summary = "A one-time token with which a new host's agent gets its certificate (admin); "
+                  "body {\"hostName\": \"...\", \"ttlSeconds\": optional, 3600 by default}; "
+                  "the token is shown only in this reply",
+       .tag = "Hosts",
+       .request_body = D<v1::CreateJoinTokenRequest>(),
+       .request_body_required = true,
+       .response = D<v1::CreateJoinTokenResponse>()},
+      [stub, timeout](const httplib::Request& req, httplib::Response& res, const PathParams&) {
+        v1::CreateJoinTokenRequest request;
+        if (!ParseBody(req, res, &request)) return;
+        v1::CreateJoinTokenResponse response;
+        if (Call(stub, timeout, &Compute::StubInterface::CreateJoinToken, request, &response, req,
+                 res)) {
+          WriteMessage(res, 201, response);
+        }
+      });
+
+  table.Add(
+      {.method = "POST",
        .path = "/v1/hosts/{hostId}:enable",
        .operation_id = "EnableHost",
        .summary = "Lets the scheduler place instances on a host again (admin)",

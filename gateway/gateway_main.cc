@@ -34,8 +34,16 @@ int main(int argc, char** argv) {
                  "address:port to serve HTTP on (port 0 = pick one); loopback by default until "
                  "the API has authentication")
       ->capture_default_str();
-  app.add_option("--controller", options.controller, "the controller's gRPC address:port")
+  app.add_option("--controller", options.controller,
+                 "the controller: https://HOST:PORT, http://HOST:PORT (loopback only) or "
+                 "HOST:PORT (TLS if --controller-ca is given, else loopback plaintext)")
       ->capture_default_str();
+  app.add_option("--controller-ca", options.controller_ca,
+                 "CA certificate (PEM) that verifies the controller");
+  app.add_option("--tls-cert", options.tls_cert, "serve HTTPS with this certificate chain (PEM)");
+  app.add_option("--tls-key", options.tls_key, "the private key of --tls-cert (PEM)");
+  app.add_flag("--plaintext", options.plaintext,
+               "serve plain HTTP; allowed only on a loopback --listen address");
   app.add_option("--static-dir", options.static_dir,
                  "directory of the web console's files (empty = serve no console)")
       ->capture_default_str();
@@ -58,7 +66,7 @@ int main(int argc, char** argv) {
   auto port = server.Start();
   if (!port.ok()) {
     spdlog::critical("cannot start: {}", port.status().ToString());
-    return 1;
+    return absl::IsInvalidArgument(port.status()) ? 2 : 1;
   }
   if (!port_file.empty()) {
     WritePortFile(port_file, *port);

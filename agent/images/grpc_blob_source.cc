@@ -6,8 +6,10 @@
 namespace gureum::agent {
 
 GrpcBlobSource::GrpcBlobSource(std::shared_ptr<grpc::Channel> channel,
-                               std::chrono::milliseconds deadline)
-    : stub_(v1::AgentController::NewStub(std::move(channel))), deadline_(deadline) {}
+                               std::chrono::milliseconds deadline, std::string host_name)
+    : stub_(v1::AgentController::NewStub(std::move(channel))),
+      deadline_(deadline),
+      host_name_(std::move(host_name)) {}
 
 absl::Status GrpcBlobSource::Fetch(const std::string& sha256, int64_t offset, const Sink& sink) {
   grpc::ClientContext context;
@@ -15,6 +17,7 @@ absl::Status GrpcBlobSource::Fetch(const std::string& sha256, int64_t offset, co
   v1::FetchBlobRequest request;
   request.set_sha256(sha256);
   request.set_offset(offset);
+  request.set_host_name(host_name_);
   std::unique_ptr<grpc::ClientReader<v1::BlobChunk>> reader = stub_->FetchBlob(&context, request);
 
   v1::BlobChunk chunk;

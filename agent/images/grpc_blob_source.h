@@ -18,13 +18,16 @@ class GrpcBlobSource final : public BlobSource {
   // `deadline` bounds one whole Fetch call. Images are large, so it must allow
   // for the largest image at the slowest expected link; an interrupted fetch is
   // resumed by the cache from where it stopped, not restarted.
-  GrpcBlobSource(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds deadline);
+  // `host_name` names the asking host to a plaintext controller.
+  GrpcBlobSource(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds deadline,
+                 std::string host_name = "");
 
   absl::Status Fetch(const std::string& sha256, int64_t offset, const Sink& sink) override;
 
  private:
   std::unique_ptr<v1::AgentController::Stub> stub_;
   std::chrono::milliseconds deadline_;
+  std::string host_name_;
 };
 
 }  // namespace gureum::agent

@@ -54,6 +54,13 @@ absl::StatusOr<ResolvedSettings> SettingsResolver::Resolve(const SettingSources&
   } else if (auto key = from_file("api_key")) {
     settings.api_key = *key;
   }
+  if (sources.ca_bundle_flag) {
+    settings.ca_bundle = *sources.ca_bundle_flag;
+  } else if (sources.ca_bundle_env && !sources.ca_bundle_env->empty()) {
+    settings.ca_bundle = *sources.ca_bundle_env;
+  } else if (auto bundle = from_file("ca_bundle")) {
+    settings.ca_bundle = *bundle;
+  }
   return settings;
 }
 

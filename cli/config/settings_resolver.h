@@ -6,6 +6,7 @@
 //   endpoint  --endpoint   > GUREUM_ENDPOINT > profile's endpoint > 127.0.0.1:7070
 //   output    -o/--output  >                   profile's output   > table on a terminal, else json
 //   api key                  GUREUM_API_KEY  > profile's api_key  > none
+//   CA bundle --ca-bundle  > GUREUM_CA_BUNDLE > profile's ca_bundle > none
 //
 // There is no --api-key flag on purpose: a key on the command line is visible to
 // every user through ps. Pure; thread-safe.
@@ -27,8 +28,10 @@ struct SettingSources {
   std::optional<std::string> profile_env;   // GUREUM_PROFILE
   std::optional<std::string> endpoint_env;  // GUREUM_ENDPOINT
   std::optional<std::string> api_key_env;   // GUREUM_API_KEY
-  const ConfigFile* file = nullptr;         // nullptr: no config file
-  std::string file_path;                    // for error messages
+  std::optional<std::string> ca_bundle_flag;
+  std::optional<std::string> ca_bundle_env;  // GUREUM_CA_BUNDLE
+  const ConfigFile* file = nullptr;          // nullptr: no config file
+  std::string file_path;                     // for error messages
 };
 
 struct ResolvedSettings {
@@ -39,6 +42,7 @@ struct ResolvedSettings {
   std::string endpoint_source;
   std::optional<OutputFormat> output;  // nullopt: neither flag nor profile chose one
   std::string api_key;
+  std::string ca_bundle;
 };
 
 class SettingsResolver {

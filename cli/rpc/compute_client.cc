@@ -185,6 +185,11 @@ RpcResult<v1::DescribeHostsResponse> ComputeClient::DescribeHosts(
   return Unary("DescribeHosts", &Stub::DescribeHosts, request, timeout_);
 }
 
+RpcResult<v1::CreateJoinTokenResponse> ComputeClient::CreateJoinToken(
+    const v1::CreateJoinTokenRequest& request) {
+  return Unary("CreateJoinToken", &Stub::CreateJoinToken, request, timeout_);
+}
+
 RpcResult<v1::Host> ComputeClient::DisableHost(const v1::DisableHostRequest& request) {
   return Unary("DisableHost", &Stub::DisableHost, request, timeout_);
 }

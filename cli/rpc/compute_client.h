@@ -76,6 +76,7 @@ class ComputeClient {
 
   RpcResult<v1::DescribeHostsResponse> DescribeHosts(const v1::DescribeHostsRequest& request);
   RpcResult<v1::Host> DisableHost(const v1::DisableHostRequest& request);
+  RpcResult<v1::CreateJoinTokenResponse> CreateJoinToken(const v1::CreateJoinTokenRequest& request);
   RpcResult<v1::Host> EnableHost(const v1::EnableHostRequest& request);
   RpcResult<v1::DescribeAvailabilityZonesResponse> DescribeAvailabilityZones(
       const v1::DescribeAvailabilityZonesRequest& request);

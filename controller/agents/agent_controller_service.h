@@ -1,6 +1,12 @@
 // AgentControllerService: the controller's side of gureum.agent.v1 — the
-// Connect stream (register, heartbeats, reports, console replies) and
-// FetchBlob (image bytes for the host's cache). Thread-safe.
+// Connect stream (register, heartbeats, reports, console replies), FetchBlob
+// (image bytes for the host's cache) and Join (a new host's certificate).
+//
+// Node restriction, as Kubernetes' NodeRestriction admission: a stream speaks
+// for one host (the verified certificate's common name over mTLS, else the
+// registered name), and may only report on and read the instances placed on
+// that host. A message about another host's instance ends the stream with
+// PERMISSION_DENIED before any of it is applied. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -12,6 +18,8 @@
 #include "controller/core/desired_set_builder.h"
 #include "controller/core/host_directory.h"
 #include "controller/images/blob_store.h"
+#include "controller/security/join_token_service.h"
+#include "controller/store/store.h"
 #include "gureum/agent/v1/agent.grpc.pb.h"
 
 namespace gureum::controller {
@@ -19,28 +27,42 @@ namespace gureum::controller {
 class AgentControllerService final : public agent::v1::AgentController::Service {
  public:
   AgentControllerService(AgentRegistry& registry, HostDirectory& hosts, AgentReportApplier& reports,
-                         DesiredSetBuilder& desired, BlobStore& blobs,
-                         std::chrono::milliseconds heartbeat_interval)
+                         DesiredSetBuilder& desired, BlobStore& blobs, Store& store,
+                         JoinTokenService& joins, std::chrono::milliseconds heartbeat_interval,
+                         bool require_client_certificate)
       : registry_(registry),
         hosts_(hosts),
         reports_(reports),
         desired_(desired),
         blobs_(blobs),
-        heartbeat_interval_(heartbeat_interval) {}
+        store_(store),
+        joins_(joins),
+        heartbeat_interval_(heartbeat_interval),
+        require_client_certificate_(require_client_certificate) {}
 
   grpc::Status Connect(grpc::ServerContext* context,
                        grpc::ServerReaderWriter<agent::v1::ControllerMessage,
                                                 agent::v1::AgentMessage>* stream) override;
   grpc::Status FetchBlob(grpc::ServerContext* context, const agent::v1::FetchBlobRequest* request,
                          grpc::ServerWriter<agent::v1::BlobChunk>* writer) override;
+  grpc::Status Join(grpc::ServerContext* context, const agent::v1::JoinRequest* request,
+                    agent::v1::JoinResponse* response) override;
 
  private:
   AgentRegistry& registry_;
   HostDirectory& hosts_;
   AgentReportApplier& reports_;
   DesiredSetBuilder& desired_;
+  // PERMISSION_DENIED naming the instance if it is placed on another host
+  // than `host_id` (unknown instances are left to the report applier).
+  absl::Status CheckConsoleReply(const std::string& host_id, const std::string& host_name,
+                                 const agent::v1::ConsoleReply& reply);
+
   BlobStore& blobs_;
+  Store& store_;
+  JoinTokenService& joins_;
   std::chrono::milliseconds heartbeat_interval_;
+  bool require_client_certificate_;
 };
 
 }  // namespace gureum::controller

@@ -431,6 +431,13 @@ grpc::Status ComputeService::DescribeAuditEvents(grpc::ServerContext* context,
                [&](RequestContext&) { return c_.audit.Describe(*request); });
 }
 
+grpc::Status ComputeService::CreateJoinToken(grpc::ServerContext* context,
+                                             const v1::CreateJoinTokenRequest* request,
+                                             v1::CreateJoinTokenResponse* response) {
+  return Serve(context, "CreateJoinToken", *request, response,
+               [&](RequestContext& ctx) { return c_.join_tokens.Create(ctx, *request); });
+}
+
 grpc::Status ComputeService::WatchEvents(grpc::ServerContext* context,
                                          const v1::WatchEventsRequest* request,
                                          grpc::ServerWriter<v1::Event>* writer) {

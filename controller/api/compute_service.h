@@ -24,6 +24,7 @@
 #include "controller/core/key_pair_service.h"
 #include "controller/core/placement_group_service.h"
 #include "controller/core/quota_service.h"
+#include "controller/security/join_token_service.h"
 #include "gureum/v1/compute.grpc.pb.h"
 
 namespace gureum::controller {
@@ -45,6 +46,7 @@ struct ComputeCore {
   AccessKeyService& access_keys;
   AuditLog& audit;
   Authenticator& authenticator;
+  JoinTokenService& join_tokens;
 };
 
 class ComputeService final : public v1::Compute::Service {
@@ -105,6 +107,8 @@ class ComputeService final : public v1::Compute::Service {
   grpc::Status DescribeQuotas(grpc::ServerContext*, const v1::DescribeQuotasRequest*,
                               v1::DescribeQuotasResponse*) override;
   grpc::Status SetQuota(grpc::ServerContext*, const v1::SetQuotaRequest*, v1::Quota*) override;
+  grpc::Status CreateJoinToken(grpc::ServerContext*, const v1::CreateJoinTokenRequest*,
+                               v1::CreateJoinTokenResponse*) override;
   grpc::Status WatchEvents(grpc::ServerContext*, const v1::WatchEventsRequest*,
                            grpc::ServerWriter<v1::Event>*) override;
 

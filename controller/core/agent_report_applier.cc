@@ -16,13 +16,25 @@ absl::Status AgentReportApplier::Apply(
   ctx.actor = "agent:" + host_name;
   const int64_t now = core_.clock.NowMillis();
   return Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::Status {
+    // Node restriction: the whole report is refused, before anything in it
+    // is applied, if it names an instance placed on another host.
+    for (const auto& observed : report) {
+      auto record = repos.instances.Get(observed.instance_id());
+      if (record && record->host_id != host_id) {
+        spdlog::warn("host {} reported {}, which is placed on {}; report refused", host_name,
+                     observed.instance_id(), record->host_id);
+        return absl::PermissionDeniedError("instance " + observed.instance_id() +
+                                           " is not placed on host " + host_name);
+      }
+    }
     using S = InstanceState;
     using agent::v1::ObservedState;
     for (const auto& observed : report) {
       auto record = repos.instances.Get(observed.instance_id());
-      if (!record || record->host_id != host_id) {
-        spdlog::warn("host {} reported {} which is not placed there; ignored", host_name,
-                     observed.instance_id());
+      if (!record) {
+        // Purged, or from before a restore: nothing to apply, nothing to protect.
+        spdlog::debug("host {} reported unknown instance {}; ignored", host_name,
+                      observed.instance_id());
         continue;
       }
       InstanceRecord& r = *record;

@@ -1,8 +1,9 @@
 // AgentReportApplier: turns what an agent observed into lifecycle transitions
 // (pending -> running, stopping -> stopped, shutting-down -> terminated, a
 // failed build -> shutting-down with its reason, a guest that shut itself down
-// -> stopped). One transaction per report. Reports about instances that are
-// not on the reporting host are ignored. Thread-safe.
+// -> stopped). One transaction per report. A report naming an instance
+// placed on another host is refused whole with PERMISSION_DENIED (node
+// restriction); unknown instances are ignored. Thread-safe.
 #pragma once
 
 #include <string>

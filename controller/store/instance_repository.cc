@@ -302,4 +302,13 @@ void InstanceRepository::LoadTags(InstanceRecord& record) {
   while (s.Step()) record.tags.emplace_back(s.Text(0), s.Text(1));
 }
 
+bool InstanceRepository::HostUsesBlob(const std::string& host_id, const std::string& sha256) {
+  Statement s = db_.Prepare(
+      "SELECT 1 FROM instances i JOIN images m ON m.image_id = i.image_id "
+      "WHERE i.host_id = ? AND i.state != 'terminated' AND (m.sha256 = ?2 OR m.kernel_sha256 = ?2 "
+      "OR m.ramdisk_sha256 = ?2) "
+      "LIMIT 1");
+  return s.Bind(1, host_id).Bind(2, sha256).Step();
+}
+
 }  // namespace gureum::controller

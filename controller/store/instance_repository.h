@@ -53,6 +53,9 @@ class InstanceRepository {
   // Usage counted from the instances table (what the usage table must equal).
   ResourceAmounts RecountProjectUsage(const std::string& project_id);
   bool MacInUse(const std::string& mac);
+  // True if an instance placed on the host uses an image whose disk, kernel
+  // or ramdisk blob is `sha256` (node restriction of FetchBlob).
+  bool HostUsesBlob(const std::string& host_id, const std::string& sha256);
   std::vector<std::string> PrivateIpsInUse(const std::string& network);
 
  private:

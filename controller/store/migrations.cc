@@ -292,6 +292,18 @@ CREATE TABLE audit_events (
 );
 ALTER TABLE images ADD COLUMN is_public INTEGER NOT NULL DEFAULT 0;
 )sql"},
+      {5, "join tokens: one-time secrets with which a host gets its certificate", R"sql(
+CREATE TABLE join_tokens (
+  token_id   TEXT PRIMARY KEY,
+  host_name  TEXT NOT NULL,
+  salt       TEXT NOT NULL,
+  hash       TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -26,6 +26,7 @@
 #include "controller/store/image_repository.h"
 #include "controller/store/instance_repository.h"
 #include "controller/store/instance_type_repository.h"
+#include "controller/store/join_token_repository.h"
 #include "controller/store/key_pair_repository.h"
 #include "controller/store/placement_group_repository.h"
 #include "controller/store/quota_repository.h"
@@ -46,7 +47,8 @@ struct Repositories {
         quotas(db),
         identity(db),
         access_keys(db),
-        audit(db) {}
+        audit(db),
+        join_tokens(db) {}
   InstanceRepository instances;
   ImageRepository images;
   KeyPairRepository key_pairs;
@@ -59,6 +61,7 @@ struct Repositories {
   IdentityRepository identity;
   AccessKeyRepository access_keys;
   AuditRepository audit;
+  JoinTokenRepository join_tokens;
 };
 
 class Store {

@@ -49,7 +49,7 @@ export class Cluster {
 
   async startController() {
     const portFile = join(this.dir, 'controller.port');
-    const child = this.spawn('controller', ['gureum-controller', '--listen', '127.0.0.1:0',
+    const child = this.spawn('controller', ['gureum-controller', '--listen', '127.0.0.1:0', '--plaintext',
       '--data-dir', join(this.dir, 'controller'), '--port-file', portFile,
       '--heartbeat-interval-ms', '500']);
     this.controllerPort = await this.waitForPort(portFile, child, 'controller');
@@ -63,7 +63,7 @@ export class Cluster {
   startAgent(hostName) {
     const dir = join(this.dir, `agent-${hostName}`);
     mkdirSync(dir, { recursive: true });
-    this.spawn(`agent-${hostName}`, ['gureum-agent', '--controller', this.endpoint,
+    this.spawn(`agent-${hostName}`, ['gureum-agent', '--controller', this.endpoint, '--plaintext',
       '--host-name', hostName, '--driver', 'fake', '--availability-zone', 'zone-a',
       '--data-dir', dir, '--resync-interval-ms', '500', '--vcpus', '8', '--memory-mib', '16384',
       '--disk-gib', '200', '--fake-state-file', join(dir, 'fake-domains.json')]);
@@ -71,7 +71,7 @@ export class Cluster {
 
   async startGateway(extra = []) {
     const portFile = join(this.dir, 'gateway.port');
-    const child = this.spawn('gateway', ['gureum-gateway', '--listen', '127.0.0.1:0',
+    const child = this.spawn('gateway', ['gureum-gateway', '--listen', '127.0.0.1:0', '--plaintext',
       '--controller', this.endpoint, '--port-file', portFile, ...extra]);
     this.gatewayPort = await this.waitForPort(portFile, child, 'gateway');
   }

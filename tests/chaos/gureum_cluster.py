@@ -122,6 +122,10 @@ class Cluster:
         self.dir = work_dir or tempfile.mkdtemp(prefix="gureum-chaos-")
         os.makedirs(self.dir, exist_ok=True)
         self.listen_host = listen_host
+        # Plaintext is allowed only on loopback; elsewhere (the netns test's
+        # bridge) everything speaks mTLS with certificates from gen-certs.sh.
+        self.tls = not (listen_host.startswith("127.") or listen_host in ("::1", "localhost"))
+        self.certs = os.path.join(self.dir, "certs")
         self.port = 0
         self.log = log
         self.controller = Process(
@@ -157,7 +161,7 @@ class Cluster:
             "--data-dir", os.path.join(self.dir, "controller"),
             "--port-file", port_file,
             "--log-level", "info",
-        ] + self.controller_args
+        ] + self.transport_args("controller") + self.controller_args
         self.controller.start()
         if not wait:
             return
@@ -167,6 +171,25 @@ class Cluster:
             raise RuntimeError("controller did not start; see %s" % self.controller.log_path)
         with open(port_file) as f:
             self.port = int(f.read().strip())
+
+    def transport_args(self, who, host=None):
+        """--plaintext on loopback; else the TLS flags of `who` (controller, agent or
+        cli), making the certificates first."""
+        if not self.tls:
+            return ["--plaintext"]
+        gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "deploy",
+                           "gen-certs.sh")
+        extra = ["--agent", host] if host else []
+        subprocess.run([gen, self.certs, "--san", "IP:" + self.listen_host] + extra, check=True,
+                       capture_output=True)
+        c = lambda name: os.path.join(self.certs, name)
+        if who == "controller":
+            return ["--tls-cert", c("controller.crt"), "--tls-key", c("controller.key"),
+                    "--client-ca", c("ca.crt")]
+        if who == "agent":
+            return ["--ca-cert", c("ca.crt"), "--cert", c("agents/%s.crt" % host),
+                    "--key", c("agents/%s.key" % host)]
+        return ["--ca-bundle", c("ca.crt")]
 
     def agent_dir(self, host):
         return os.path.join(self.dir, "agent-" + host)
@@ -191,7 +214,7 @@ class Cluster:
             "--memory-mib", str(memory_mib),
             "--disk-gib", str(disk_gib),
             "--fake-state-file", self.state_file(host),
-        ] + list(extra_args)
+        ] + self.transport_args("agent", host) + list(extra_args)
         agent = Process(host, argv, os.path.join(self.agent_dir(host), "agent.log"), netns=netns)
         self.agents[host] = agent
         agent.start()
@@ -210,7 +233,8 @@ class Cluster:
     def cli(self, *args, timeout_s=15, netns=None):
         """Runs `gureum --endpoint <controller> -o json args...`."""
         argv = [os.path.join(self.bin_dir, "gureum"), "--endpoint", self.endpoint,
-                "--timeout", "10", "-o", "json"] + list(args)
+                "--timeout", "10", "-o", "json"] + \
+            (self.transport_args("cli") if self.tls else []) + list(args)
         netns = netns or self.controller.netns
         if netns:
             argv = ["ip", "netns", "exec", netns] + argv

@@ -18,7 +18,8 @@ GatewayProcess::GatewayProcess(const std::string& dir, const std::string& contro
                                 "--port-file",
                                 port_file,
                                 "--log-level",
-                                "debug"};
+                                "debug",
+                                "--plaintext"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Subprocess>(std::move(argv), dir + "/gateway");
   bool up = Eventually([&] { return std::filesystem::exists(port_file) || !process_->Running(); },

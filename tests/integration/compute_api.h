@@ -17,9 +17,10 @@ namespace gureum::testing {
 class ComputeApi {
  public:
   // `api_key` (ACCESS_KEY_ID:SECRET) is sent with every call when not empty.
-  ComputeApi(const std::string& endpoint, std::string api_key)
-      : stub_(v1::Compute::NewStub(
-            grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials()))),
+  ComputeApi(
+      const std::string& endpoint, std::string api_key,
+      std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials())
+      : stub_(v1::Compute::NewStub(grpc::CreateChannel(endpoint, std::move(credentials)))),
         api_key_(std::move(api_key)) {}
 
   // Calls `method` with a 30 s deadline; returns the error parts (code empty on success).

@@ -34,6 +34,10 @@ void TestCluster::AddControllerArgs(const std::vector<std::string>& args) {
   controller_args_.insert(controller_args_.end(), args.begin(), args.end());
 }
 
+void TestCluster::AddCliArgs(const std::vector<std::string>& args) {
+  cli_args_.insert(cli_args_.end(), args.begin(), args.end());
+}
+
 void TestCluster::StartController() {
   const std::string port_file = dir_ + "/controller.port";
   std::filesystem::remove(port_file);
@@ -50,6 +54,7 @@ void TestCluster::StartController() {
                                 "500",
                                 "--log-level",
                                 "debug"};
+  if (plaintext_) argv.push_back("--plaintext");
   argv.insert(argv.end(), controller_args_.begin(), controller_args_.end());
   controller_ = std::make_unique<Subprocess>(
       std::move(argv), dir_ + "/controller." + std::to_string(controller_starts_++));
@@ -107,6 +112,7 @@ void TestCluster::StartAgent(int index) {
                                 "500",
                                 "--log-level",
                                 "debug"};
+  if (plaintext_) argv.push_back("--plaintext");
   if (spec.driver == "fake") {
     argv.insert(argv.end(),
                 {"--vcpus", std::to_string(spec.vcpus), "--memory-mib",
@@ -130,28 +136,26 @@ void TestCluster::StopAgent(int index, bool kill9) {
 }
 
 RunResult TestCluster::Cli(const std::vector<std::string>& args, const std::string& stdin_data) {
+  return RunCli(admin_key_, args, stdin_data);
+}
+
+RunResult TestCluster::CliAs(const std::string& api_key, const std::vector<std::string>& args) {
+  return RunCli(api_key, args, "");
+}
+
+RunResult TestCluster::RunCli(const std::string& api_key, const std::vector<std::string>& args,
+                              const std::string& stdin_data) {
   std::vector<std::string> argv{BinPath("gureum"), "--endpoint", endpoint()};
+  argv.insert(argv.end(), cli_args_.begin(), cli_args_.end());
   argv.insert(argv.end(), args.begin(), args.end());
   // A clean environment for the CLI's own settings: no profile or endpoint leaks in.
   return Run(argv, std::chrono::seconds(60),
              {{"GUREUM_ENDPOINT", ""},
               {"GUREUM_PROFILE", ""},
               {"GUREUM_PROJECT", ""},
-              {"GUREUM_API_KEY", admin_key_},
-              {"HOME", dir_}},
-             stdin_data);
-}
-
-RunResult TestCluster::CliAs(const std::string& api_key, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{BinPath("gureum"), "--endpoint", endpoint()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return Run(argv, std::chrono::seconds(60),
-             {{"GUREUM_ENDPOINT", ""},
-              {"GUREUM_PROFILE", ""},
-              {"GUREUM_PROJECT", ""},
               {"GUREUM_API_KEY", api_key},
               {"HOME", dir_}},
-             "");
+             stdin_data);
 }
 
 nlohmann::json TestCluster::CliJson(const std::vector<std::string>& args) {

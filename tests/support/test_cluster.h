@@ -37,6 +37,12 @@ class TestCluster {
 
   // Extra flags for every later StartController (e.g. --network).
   void AddControllerArgs(const std::vector<std::string>& args);
+  // By default the controller and agents run with --plaintext (loopback). With
+  // false, give the controller its TLS flags (AddControllerArgs), the agents
+  // theirs (AgentSpec::extra_args) and the CLI its CA bundle (AddCliArgs).
+  void set_plaintext(bool plaintext) { plaintext_ = plaintext; }
+  // Extra global flags for every later Cli call (e.g. --ca-bundle).
+  void AddCliArgs(const std::vector<std::string>& args);
   void StartController();
   // SIGTERM (or SIGKILL with kill9) and wait.
   void StopController(bool kill9 = false);
@@ -81,11 +87,16 @@ class TestCluster {
   Subprocess* controller() { return controller_.get(); }
 
  private:
+  RunResult RunCli(const std::string& api_key, const std::vector<std::string>& args,
+                   const std::string& stdin_data);
+
   std::string dir_;
   std::string admin_key_;
   int port_ = 0;
   std::unique_ptr<Subprocess> controller_;
   std::vector<std::string> controller_args_;
+  std::vector<std::string> cli_args_;
+  bool plaintext_ = true;
   std::vector<AgentSpec> agent_specs_;
   std::vector<std::unique_ptr<Subprocess>> agents_;
   int controller_starts_ = 0;

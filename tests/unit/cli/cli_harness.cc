@@ -33,7 +33,7 @@ CliRun CliHarness::Run(const std::vector<std::string>& args) {
   env.config_path = config_path;
   env.clock = &clock;
   env.sleeper = &sleeper;
-  env.connect = [this](const std::string& endpoint) {
+  env.connect = [this](const std::string& endpoint, const std::string&) {
     endpoints_dialled.push_back(endpoint);
     return NewStub();
   };

@@ -156,13 +156,18 @@ TEST_CASE("a guest that powers itself off is stopped with the instance-initiated
   CHECK(row.reason_message == "Instance initiated shutdown");
 }
 
-TEST_CASE("a report from a host the instance is not placed on is ignored") {
-  // This test verifies that host-b cannot move host-a's instance or set its IP.
+TEST_CASE("a report from a host the instance is not placed on is refused and changes nothing") {
+  // This test verifies that host-b cannot move host-a's instance or set its IP: the report is
+  // refused with PERMISSION_DENIED naming the instance (node restriction) and nothing is applied.
   ReportHarness h;
   const int64_t events_before = h.LastEvent();
   const std::string allocated = h.Row().private_ip;
-  REQUIRE(h.Report(h.host_b(), "host-b", h.id(), ObservedState::OBSERVED_RUNNING, "10.9.9.9").ok());
-  REQUIRE(h.Report(h.host_b(), "host-b", h.id(), ObservedState::OBSERVED_FAILED).ok());
+  auto running =
+      h.Report(h.host_b(), "host-b", h.id(), ObservedState::OBSERVED_RUNNING, "10.9.9.9");
+  CHECK(absl::IsPermissionDenied(running));
+  CHECK(std::string(running.message()).find(h.id()) != std::string::npos);
+  CHECK(absl::IsPermissionDenied(
+      h.Report(h.host_b(), "host-b", h.id(), ObservedState::OBSERVED_FAILED)));
   auto row = h.Row();
   CHECK(row.state == "pending");
   CHECK(row.private_ip == allocated);
