@@ -29,6 +29,10 @@ absl::StatusOr<HostRecord> HostDirectory::Register(const agent::v1::Register& re
     host.registered_at = now;
     host.last_heartbeat = now;
     HostRecord stored = repos.hosts.Upsert(host);
+    {
+      std::lock_guard lock(beats_mutex_);
+      beats_[stored.host_id] = Beat{now, now};
+    }
     image_index_.Update(stored.host_id, {reg.cached_blobs().begin(), reg.cached_blobs().end()});
     RecordEvent(repos, changes, ctx, now, "host", stored.host_id,
                 existing ? "host.reconnected" : "host.registered",
@@ -43,16 +47,39 @@ absl::Status HostDirectory::Heartbeat(const std::string& host_id,
                                       const agent::v1::Heartbeat& heartbeat) {
   image_index_.Update(host_id, {heartbeat.cached_blobs().begin(), heartbeat.cached_blobs().end()});
   const int64_t now = core_.clock.NowMillis();
-  auto state = core_.store.Write([&](Repositories& repos) -> absl::StatusOr<std::string> {
-    repos.hosts.TouchHeartbeat(host_id, now);
-    auto host = repos.hosts.Get(host_id);
-    return host ? host->state : std::string("up");
-  });
+  bool persist;
+  {
+    std::lock_guard lock(beats_mutex_);
+    Beat& beat = beats_[host_id];
+    beat.last_ms = std::max(beat.last_ms, now);
+    persist = now - beat.persisted_ms >= kHeartbeatPersistMs;
+    if (persist) beat.persisted_ms = now;
+  }
+  absl::StatusOr<std::string> state;
+  if (persist) {
+    state = core_.store.Write([&](Repositories& repos) -> absl::StatusOr<std::string> {
+      repos.hosts.TouchHeartbeat(host_id, now);
+      auto host = repos.hosts.Get(host_id);
+      return host ? host->state : std::string("up");
+    });
+  } else {
+    state = core_.store.Read([&](Repositories& repos) -> absl::StatusOr<std::string> {
+      auto host = repos.hosts.Get(host_id);
+      return host ? host->state : std::string("up");
+    });
+  }
   if (!state.ok()) return state.status();
   // A host marked unreachable whose heartbeats come back on the same stream
   // (a network cut that healed before the stream broke) is up again.
   if (*state != "up") return SetState(host_id, "up", "heartbeats resumed");
   return absl::OkStatus();
+}
+
+int64_t HostDirectory::LastHeartbeat(const HostRecord& host) {
+  std::lock_guard lock(beats_mutex_);
+  auto it = beats_.find(host.host_id);
+  return it == beats_.end() ? host.last_heartbeat
+                            : std::max(host.last_heartbeat, it->second.last_ms);
 }
 
 absl::Status HostDirectory::MarkUnreachable(const std::string& host_id, const std::string& why) {
@@ -64,7 +91,7 @@ absl::StatusOr<int> HostDirectory::ExpireSilentHosts(int64_t now_ms, int64_t ttl
       core_.store.Read([&](Repositories& repos) -> absl::StatusOr<std::vector<HostRecord>> {
         std::vector<HostRecord> out;
         for (HostRecord& host : repos.hosts.List()) {
-          if (host.state == "up" && now_ms - host.last_heartbeat > ttl_ms) out.push_back(host);
+          if (host.state == "up" && now_ms - LastHeartbeat(host) > ttl_ms) out.push_back(host);
         }
         return out;
       });
@@ -77,13 +104,13 @@ absl::StatusOr<int> HostDirectory::ExpireSilentHosts(int64_t now_ms, int64_t ttl
     auto s = Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::Status {
       // Re-read in the transaction: a heartbeat or reconnect may have come since.
       auto host = repos.hosts.Get(candidate.host_id);
-      if (!host || host->state != "up" || now_ms - host->last_heartbeat <= ttl_ms) {
+      if (!host || host->state != "up" || now_ms - LastHeartbeat(*host) <= ttl_ms) {
         return absl::OkStatus();
       }
       repos.hosts.SetState(host->host_id, "unreachable");
       RecordEvent(repos, changes, ctx, now_ms, "host", host->host_id, "host.state-changed",
                   "host " + host->name + " is unreachable: no heartbeat for " +
-                      std::to_string((now_ms - host->last_heartbeat) / 1000) + " s (TTL " +
+                      std::to_string((now_ms - LastHeartbeat(*host)) / 1000) + " s (TTL " +
                       std::to_string(ttl_ms / 1000) + " s)",
                   "up", "unreachable");
       ++expired;
@@ -140,7 +167,8 @@ absl::StatusOr<v1::DescribeHostsResponse> HostDirectory::Describe(
         hosts.push_back(*host);
       }
     }
-    for (const HostRecord& host : hosts) {
+    for (HostRecord& host : hosts) {
+      host.last_heartbeat = LastHeartbeat(host);
       *response.add_hosts() =
           ToApiHost(host, allocations[host.host_id], ratios_, image_index_.Count(host.host_id));
     }
@@ -166,6 +194,7 @@ absl::StatusOr<v1::Host> HostDirectory::SetEnabled(const RequestContext& ctx,
                   host->enabled ? "enabled" : "disabled", enabled ? "enabled" : "disabled");
       host = repos.hosts.Get(host->host_id);
     }
+    host->last_heartbeat = LastHeartbeat(*host);
     return ToApiHost(*host, repos.instances.AllocationByHost()[host->host_id], ratios_,
                      image_index_.Count(host->host_id));
   });

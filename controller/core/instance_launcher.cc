@@ -33,6 +33,7 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
     const RequestContext& ctx, const v1::RunInstancesRequest& request) {
   const std::string request_hash = RequestHash(request);
   const int64_t now = core_.clock.NowMillis();
+  bool allocated = false;  // addresses were handed out in the transaction
   auto reservation =
       Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::StatusOr<std::string> {
         auto seen =
@@ -113,7 +114,7 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
         if (!headroom.ok()) return headroom.status();
         max_count = *headroom;
         // Addresses bound a launch as capacity does: as many as fit between min and max.
-        const int64_t free_ips = ips_.FreeCount(repos);
+        const int64_t free_ips = ips_.FreeCount(repos, max_count);
         if (free_ips < min_count) {
           return ApiError(absl::StatusCode::kResourceExhausted, "InsufficientFreeAddressesInSubnet",
                           "MinCount",
@@ -152,6 +153,7 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
           r.desired_state = "running";
           r.mac_address = NewMacAddress(repos);
           r.network = ips_.network();
+          allocated = true;
           auto ip = ips_.Allocate(repos);
           if (!ip.ok()) return ip.status();
           r.private_ip = *ip;
@@ -177,7 +179,10 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
         }
         return reservation_id;
       });
-  if (!reservation.ok()) return reservation.status();
+  if (!reservation.ok()) {
+    if (allocated) ips_.ForgetLowWater();
+    return reservation.status();
+  }
 
   return core_.store.Read([&](Repositories& repos) -> absl::StatusOr<v1::RunInstancesResponse> {
     InstanceQuery query;

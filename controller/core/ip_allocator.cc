@@ -1,7 +1,5 @@
 #include "controller/core/ip_allocator.h"
 
-#include <set>
-
 #include <absl/strings/numbers.h>
 
 #include "common/api_error.h"
@@ -64,21 +62,39 @@ absl::StatusOr<IpAllocator> IpAllocator::Create(const NetworkConfig& config) {
   return IpAllocator(config.name, first, last);
 }
 
-int64_t IpAllocator::FreeCount(Repositories& repos) const {
-  std::set<uint32_t> used;
-  for (const std::string& ip : repos.instances.PrivateIpsInUse(name_)) {
-    if (auto a = ParseIpv4(ip); a && *a >= first_ && *a <= last_) used.insert(*a);
+uint32_t IpAllocator::LowWaterFor(Repositories& repos) const {
+  std::lock_guard lock(low_water_->mutex);
+  if (low_water_->repository != &repos.instances ||
+      low_water_->releases != repos.instances.ip_releases() || low_water_->address < first_) {
+    low_water_->repository = &repos.instances;
+    low_water_->releases = repos.instances.ip_releases();
+    low_water_->address = first_;
   }
-  return static_cast<int64_t>(last_ - first_ + 1) - static_cast<int64_t>(used.size());
+  return low_water_->address;
+}
+
+void IpAllocator::ForgetLowWater() const {
+  std::lock_guard lock(low_water_->mutex);
+  low_water_->repository = nullptr;
+}
+
+int64_t IpAllocator::FreeCount(Repositories& repos, int64_t up_to) const {
+  int64_t free = 0;
+  for (uint64_t a = LowWaterFor(repos); a <= last_ && free < up_to; ++a) {
+    if (!repos.instances.PrivateIpInUse(name_, FormatIpv4(static_cast<uint32_t>(a)))) ++free;
+  }
+  return free;
 }
 
 absl::StatusOr<std::string> IpAllocator::Allocate(Repositories& repos) const {
-  std::set<uint32_t> used;
-  for (const std::string& ip : repos.instances.PrivateIpsInUse(name_)) {
-    if (auto a = ParseIpv4(ip)) used.insert(*a);
-  }
-  for (uint32_t a = first_; a <= last_; ++a) {
-    if (used.count(a) == 0) return FormatIpv4(a);
+  for (uint64_t a = LowWaterFor(repos); a <= last_; ++a) {
+    std::string ip = FormatIpv4(static_cast<uint32_t>(a));
+    if (repos.instances.PrivateIpInUse(name_, ip)) continue;
+    // Everything below `a` is held. `a` itself stays the mark: if this
+    // transaction rolls back, it is free again and still the lowest.
+    std::lock_guard lock(low_water_->mutex);
+    if (low_water_->repository == &repos.instances) low_water_->address = static_cast<uint32_t>(a);
+    return ip;
   }
   return ApiError(absl::StatusCode::kResourceExhausted, "InsufficientFreeAddressesInSubnet",
                   "MaxCount",

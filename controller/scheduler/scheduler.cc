@@ -77,43 +77,58 @@ std::string Scheduler::Describe() const {
 absl::StatusOr<std::vector<std::string>> Scheduler::Place(std::vector<HostState>& hosts,
                                                           const PlacementRequest& request,
                                                           int min_count, int max_count) const {
+  // Filters and weighers look at one host and the request only, and placing
+  // an instance changes only the chosen host: so every host is filtered and
+  // weighed once, and after each placement only the chosen host again. The
+  // scores are then what re-running the whole pipeline per instance gives
+  // (same normalisation over the candidates, same order of additions), at a
+  // fraction of the cost with thousands of hosts (docs/benchmarks.md).
+  const size_t n = hosts.size();
+  const size_t w = weighers_.size();
+  std::vector<char> passes(n, 0);
+  std::vector<double> raw(n * w, 0.0);  // raw[k * n + i]: weigher k on host i
+  auto evaluate = [&](size_t i) {
+    passes[i] = std::none_of(filters_.begin(), filters_.end(), [&](const auto& filter) {
+      return filter->Reject(hosts[i], request).has_value();
+    });
+    if (!passes[i]) return;
+    for (size_t k = 0; k < w; ++k) raw[k * n + i] = weighers_[k]->Raw(hosts[i], request);
+  };
+  for (size_t i = 0; i < n; ++i) evaluate(i);
+  std::vector<double> lo(w), hi(w), multiplier(w);
+  for (size_t k = 0; k < w; ++k) multiplier[k] = weighers_[k]->multiplier();
   std::vector<std::string> placed;
-  std::vector<HostState*> candidates;
-  std::vector<double> scores;
-  for (int n = 0; n < max_count; ++n) {
-    candidates.clear();
-    for (HostState& host : hosts) {
-      bool passes = std::none_of(filters_.begin(), filters_.end(), [&](const auto& filter) {
-        return filter->Reject(host, request).has_value();
-      });
-      if (passes) candidates.push_back(&host);
-    }
-    if (candidates.empty()) break;
-    scores.assign(candidates.size(), 0.0);
-    for (const auto& weigher : weighers_) {
-      double lo = std::numeric_limits<double>::max();
-      double hi = std::numeric_limits<double>::lowest();
-      std::vector<double> raw(candidates.size());
-      for (size_t i = 0; i < candidates.size(); ++i) {
-        raw[i] = weigher->Raw(*candidates[i], request);
-        lo = std::min(lo, raw[i]);
-        hi = std::max(hi, raw[i]);
-      }
-      for (size_t i = 0; i < candidates.size(); ++i) {
-        double normalised = hi > lo ? (raw[i] - lo) / (hi - lo) : 0.0;
-        scores[i] += normalised * weigher->multiplier();
+  for (int count = 0; count < max_count; ++count) {
+    std::fill(lo.begin(), lo.end(), std::numeric_limits<double>::max());
+    std::fill(hi.begin(), hi.end(), std::numeric_limits<double>::lowest());
+    bool any = false;
+    for (size_t i = 0; i < n; ++i) {
+      if (!passes[i]) continue;
+      any = true;
+      for (size_t k = 0; k < w; ++k) {
+        lo[k] = std::min(lo[k], raw[k * n + i]);
+        hi[k] = std::max(hi[k], raw[k * n + i]);
       }
     }
-    size_t best = 0;
-    for (size_t i = 1; i < candidates.size(); ++i) {
-      if (scores[i] > scores[best] ||
-          (scores[i] == scores[best] && candidates[i]->host.name < candidates[best]->host.name)) {
+    if (!any) break;
+    size_t best = n;
+    double best_score = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+      if (!passes[i]) continue;
+      double score = 0.0;
+      for (size_t k = 0; k < w; ++k) {
+        double normalised = hi[k] > lo[k] ? (raw[k * n + i] - lo[k]) / (hi[k] - lo[k]) : 0.0;
+        score += normalised * multiplier[k];
+      }
+      if (best == n || score > best_score ||
+          (score == best_score && hosts[i].host.name < hosts[best].host.name)) {
         best = i;
+        best_score = score;
       }
     }
-    HostState& chosen = *candidates[best];
-    Claim(chosen, request, +1);
-    placed.push_back(chosen.host.host_id);
+    Claim(hosts[best], request, +1);
+    placed.push_back(hosts[best].host.host_id);
+    evaluate(best);
   }
   if (static_cast<int>(placed.size()) < min_count) {
     std::string explanation = Explain(hosts, request, static_cast<int>(placed.size()), min_count);

@@ -220,6 +220,7 @@ void InstanceRepository::BumpRebootToken(const std::string& instance_id) {
 void InstanceRepository::SetPrivateIp(const std::string& instance_id, const std::string& ip) {
   Statement s = db_.Prepare("UPDATE instances SET private_ip = ? WHERE instance_id = ?");
   if (ip.empty()) {
+    ++ip_releases_;
     s.BindNull(1);
   } else {
     s.Bind(1, ip);
@@ -292,6 +293,11 @@ std::vector<std::string> InstanceRepository::PrivateIpsInUse(const std::string& 
   std::vector<std::string> out;
   while (s.Step()) out.push_back(s.Text(0));
   return out;
+}
+
+bool InstanceRepository::PrivateIpInUse(const std::string& network, const std::string& ip) {
+  Statement s = db_.Prepare("SELECT 1 FROM instances WHERE network = ? AND private_ip = ? LIMIT 1");
+  return s.Bind(1, network).Bind(2, ip).Step();
 }
 
 void InstanceRepository::LoadTags(InstanceRecord& record) {

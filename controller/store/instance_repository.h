@@ -57,10 +57,17 @@ class InstanceRepository {
   // or ramdisk blob is `sha256` (node restriction of FetchBlob).
   bool HostUsesBlob(const std::string& host_id, const std::string& sha256);
   std::vector<std::string> PrivateIpsInUse(const std::string& network);
+  // One indexed lookup (instances_private_ip): is `ip` held in `network`?
+  bool PrivateIpInUse(const std::string& network, const std::string& ip);
+  // How many times SetPrivateIp released an address (cleared it) through
+  // this repository, committed or not: IpAllocator's cue that an address
+  // below its low-water mark may be free again.
+  int64_t ip_releases() const { return ip_releases_; }
 
  private:
   void LoadTags(InstanceRecord& record);
   Database& db_;
+  int64_t ip_releases_ = 0;
 };
 
 }  // namespace gureum::controller

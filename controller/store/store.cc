@@ -16,6 +16,67 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   return store;
 }
 
+void Store::RunGrouped(WriteJob& job) {
+  std::unique_lock lock(queue_mutex_);
+  queue_.push_back(&job);
+  while (!job.done) {
+    if (group_running_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // No group is running: this thread runs everything queued so far.
+    group_running_ = true;
+    std::vector<WriteJob*> group;
+    group.swap(queue_);
+    lock.unlock();
+    {
+      std::lock_guard db_lock(mutex_);
+      RunGroup(group);
+    }
+    lock.lock();
+    for (WriteJob* j : group) j->done = true;
+    group_running_ = false;
+    queue_cv_.notify_all();
+  }
+}
+
+void Store::RunGroup(const std::vector<WriteJob*>& group) {
+  // Anything a function throws is that function's failure (StoreError from
+  // the repositories; anything else would otherwise escape on the thread that
+  // happens to run the group, not the caller's).
+  auto internal = [](const std::exception& e) {
+    return absl::InternalError(std::string("store: ") + e.what());
+  };
+  if (group.size() == 1) {
+    WriteJob& job = *group.front();
+    try {
+      Transaction tx(db_);
+      if (job.run(repos_)) tx.Commit();
+    } catch (const std::exception& e) {
+      job.fail(internal(e));
+    }
+    return;
+  }
+  try {
+    Transaction tx(db_);
+    for (WriteJob* job : group) {
+      db_.Exec("SAVEPOINT grouped_write");
+      bool keep = false;
+      try {
+        keep = job->run(repos_);
+      } catch (const std::exception& e) {
+        job->fail(internal(e));
+      }
+      if (!keep) db_.Exec("ROLLBACK TO grouped_write");
+      db_.Exec("RELEASE grouped_write");
+    }
+    tx.Commit();
+  } catch (const std::exception& e) {
+    // Nothing of the group is stored: every caller learns it.
+    for (WriteJob* job : group) job->fail(internal(e));
+  }
+}
+
 absl::Status Store::Backup(const std::string& path) {
   std::lock_guard lock(mutex_);
   sqlite3* dest = nullptr;

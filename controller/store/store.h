@@ -6,12 +6,25 @@
 // Thread-safe: one mutex serialises all access (SQLite has one writer anyway).
 // StoreError thrown by repositories is turned into absl::InternalError here and
 // never leaves the store.
+//
+// Group commit: Writes that arrive while another is running are queued, and
+// the next one to run takes the whole queue into ONE transaction, each
+// function inside its own SAVEPOINT (rolled back alone when it fails). Every
+// caller still sees its function run alone against the effects of the ones
+// before it, and returns only after the shared COMMIT is durable. A commit
+// costs one fsync (synchronous=FULL); sharing it between concurrent writers
+// is what lets launches, agent reports and terminations keep up with each
+// other (docs/benchmarks.md). If the COMMIT itself fails, every function of
+// the group gets the error, as none of them is stored.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
@@ -73,15 +86,16 @@ class Store {
   // or absl::StatusOr<T>; the transaction commits only when it is OK.
   template <typename Fn>
   auto Write(Fn&& fn) -> std::invoke_result_t<Fn, Repositories&> {
-    std::lock_guard lock(mutex_);
-    try {
-      Transaction tx(db_);
-      auto result = fn(repos_);
-      if (result.ok()) tx.Commit();
-      return result;
-    } catch (const StoreError& e) {
-      return absl::InternalError(std::string("store: ") + e.what());
-    }
+    using Result = std::invoke_result_t<Fn, Repositories&>;
+    std::optional<Result> result;
+    WriteJob job;
+    job.run = [&](Repositories& repos) {
+      result.emplace(fn(repos));
+      return result->ok();
+    };
+    job.fail = [&](const absl::Status& status) { result.emplace(status); };
+    RunGrouped(job);
+    return std::move(*result);
   }
 
   // Runs fn(Repositories&) with the database to itself (a consistent view).
@@ -99,7 +113,24 @@ class Store {
   absl::Status Backup(const std::string& path);
 
  private:
+  // One Write, type-erased: run() returns whether to keep its changes (and
+  // may throw StoreError); fail() replaces its result with an error.
+  struct WriteJob {
+    std::function<bool(Repositories&)> run;
+    std::function<void(const absl::Status&)> fail;
+    bool done = false;  // guarded by queue_mutex_
+  };
+
   explicit Store(const std::string& path) : db_(path), repos_(db_) {}
+  // Queues the job and returns once a group holding it has committed (or failed).
+  void RunGrouped(WriteJob& job);
+  // Runs the jobs in one transaction; needs mutex_.
+  void RunGroup(const std::vector<WriteJob*>& group);
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::vector<WriteJob*> queue_;  // guarded by queue_mutex_
+  bool group_running_ = false;    // guarded by queue_mutex_
 
   std::mutex mutex_;
   Database db_;         // guarded by mutex_

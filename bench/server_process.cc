@@ -1,0 +1,87 @@
+#include "bench/server_process.h"
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace gureum::bench {
+
+double ProcessRssMib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      std::istringstream fields(line.substr(6));
+      double kib = 0;
+      fields >> kib;
+      return kib / 1024.0;
+    }
+  }
+  return -1;
+}
+
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
+    const std::string& binary, const std::string& dir, const std::string& name,
+    const std::vector<std::string>& server_args) {
+  std::filesystem::create_directories(dir);
+  const std::string port_file = dir + "/" + name + ".port";
+  std::filesystem::remove(port_file);
+  std::vector<std::string> args{binary};
+  args.insert(args.end(), server_args.begin(), server_args.end());
+  args.push_back("--port-file");
+  args.push_back(port_file);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string log = dir + "/" + name + ".log";
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  std::unique_ptr<ServerProcess> process(new ServerProcess());
+  int rc = posix_spawn(&process->pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    process->pid_ = -1;
+    return absl::UnavailableError("cannot start " + binary + ": " + std::strerror(rc));
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(port_file);
+    if (in >> process->port_ && process->port_ > 0) return process;
+    if (waitpid(process->pid_, nullptr, WNOHANG) == process->pid_) {
+      process->pid_ = -1;
+      return absl::UnavailableError(name + " exited at start; see " + log);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return absl::DeadlineExceededError(name + " did not write its port file; see " + log);
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  for (int i = 0; i < 100; ++i) {
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+}
+
+double ServerProcess::RssMib() const { return ProcessRssMib(pid_); }
+
+}  // namespace gureum::bench
