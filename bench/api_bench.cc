@@ -110,7 +110,7 @@ int ApiBench::Run() {
 
   if (options_.gateway_binary.empty()) return failures.load() == 0 ? 0 : 2;
   std::vector<std::string> args{"--listen",        "127.0.0.1:0", "--plaintext", "--controller",
-                                cluster.address(), "--log-level",   "warn"};
+                                cluster.address(), "--log-level", "warn"};
   args.insert(args.end(), options_.gateway_args.begin(), options_.gateway_args.end());
   auto gateway = ServerProcess::Start(options_.gateway_binary, options_.work_dir, "gateway", args);
   if (!gateway.ok()) {

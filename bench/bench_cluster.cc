@@ -3,8 +3,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <string>
 #include <iostream>
+#include <string>
 
 namespace gureum::bench {
 

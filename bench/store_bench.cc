@@ -78,9 +78,9 @@ int StoreBench::Run() {
   for (int h = 0; h < options_.hosts; ++h) {
     agent::v1::Register reg;
     reg.set_host_name("store-" + std::to_string(h));
-    reg.set_vcpus(1024);
-    reg.set_memory_mib(1 << 20);
-    reg.set_disk_gib(1 << 16);
+    reg.set_vcpus(1 << 20);  // roomy enough for any run length on a fast disk
+    reg.set_memory_mib(int64_t{1} << 32);
+    reg.set_disk_gib(int64_t{1} << 28);
     reg.set_hypervisor_type("fake");
     reg.set_virt_type("fake");
     reg.set_availability_zone("zone-a");

@@ -11,7 +11,7 @@
 # Usage: gen-certs.sh DIR [--san DNS:name|IP:addr]... [--agent HOST]...
 # The server certificates always name 127.0.0.1, ::1 and localhost; --san adds
 # more. Existing files are kept, so it can run on every start; delete a file
-# to have it made again (see docs/security-transport.md on rotation). Keys are
+# to have it made again (see docs/security.md on rotation). Keys are
 # EC P-256, mode 0600; certificates are valid for 365 days (the CA for 3650).
 set -euo pipefail
 

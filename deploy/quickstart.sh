@@ -4,7 +4,7 @@
 # libvirt/QEMU, state in SQLite) and launches a real instance from the tiny
 # test image, then prints its console output and private IP.
 #
-# Transport security (docs/security-transport.md): deploy/gen-certs.sh makes a
+# Transport security (docs/security.md): deploy/gen-certs.sh makes a
 # local CA and server certificates under $state/certs; the controller serves
 # TLS and identifies agents by client certificates signed by that CA; the
 # agent gets its certificate with a one-time join token; the CLI verifies the
@@ -78,7 +78,7 @@ case "${1:-up}" in
     if [ -f "$state/default-network-was-not-autostart" ]; then
       virsh -c qemu:///system net-autostart default --disable >/dev/null 2>&1 || true
     fi
-    # The agent's guest firewall (docs/security-transport.md).
+    # The agent's guest firewall (docs/security.md).
     nft delete table inet gureum_guard >/dev/null 2>&1 || true
     rm -rf "$state"
     echo "removed $state"
@@ -107,11 +107,18 @@ step "Making a local CA and certificates ($certs)"
 ./deploy/gen-certs.sh "$certs"
 
 step "Starting gureum-controller on https://$endpoint (TLS; agents by client certificate)"
+# The first start prints the admin's API key on stdout, once: keep it owner-only.
+(umask 077 && : >"$state/controller.stdout")
 "$bin/gureum-controller" --listen "$endpoint" --data-dir "$state/controller" \
   --tls-cert "$certs/controller.crt" --tls-key "$certs/controller.key" \
   --client-ca "$certs/ca.crt" --agent-ca-key "$certs/ca.key" \
-  >"$state/controller.log" 2>&1 &
+  >>"$state/controller.stdout" 2>"$state/controller.log" &
 echo $! >"$state/controller.pid"
+# The first start creates the administrator and writes its API key (0600).
+credentials="$state/controller/admin-credentials"
+for _ in $(seq 1 100); do [ -s "$credentials" ] && break; sleep 0.1; done
+GUREUM_API_KEY=$(sed -n 's/^GUREUM_API_KEY=//p' "$credentials")
+export GUREUM_API_KEY
 for _ in $(seq 1 100); do "$bin/gureum" describe-hosts -o json >/dev/null 2>&1 && break; sleep 0.1; done
 
 step "Starting gureum-agent (libvirt, virt type chosen automatically; mTLS)"
@@ -146,7 +153,7 @@ step "Starting gureum-gateway (REST API and web console) on http://$console/ (lo
   --listen "$console" --plaintext --static-dir "$root/gateway/web" >"$state/gateway.log" 2>&1 &
 echo $! >"$state/gateway.pid"
 for _ in $(seq 1 100); do
-  curl -fsS "http://$console/v1/hosts" >/dev/null 2>&1 && break
+  curl -fsS -H "X-Gureum-Api-Key: $GUREUM_API_KEY" "http://$console/v1/hosts" >/dev/null 2>&1 && break
   sleep 0.1
 done
 
@@ -197,7 +204,9 @@ Gureum is running: controller https://$endpoint (TLS), one host (mTLS), instance
   Web console and REST API: http://$console/   (OpenAPI: http://$console/v1/openapi.json)
     plain HTTP on loopback only (--plaintext); for HTTPS give the gateway
     --tls-cert $certs/gateway.crt --tls-key $certs/gateway.key
+    sign in with the administrator's API key, in $credentials
   export GUREUM_ENDPOINT=https://$endpoint GUREUM_CA_BUNDLE=$certs/ca.crt
+  export GUREUM_API_KEY=\$(sed -n 's/^GUREUM_API_KEY=//p' $credentials)
   $bin/gureum describe-instances
   $bin/gureum get-console-output --instance-id $instance
   $bin/gureum terminate-instances --instance-ids $instance --wait

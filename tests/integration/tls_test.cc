@@ -145,7 +145,8 @@ TEST_CASE("over TLS the CLI verifies the controller and a new host joins once wi
   REQUIRE(cluster.Cli({"describe-hosts"}).exit_code == 0);
   RunResult https = Run({BinPath("gureum"), "--endpoint", "https://" + cluster.endpoint(),
                          "--ca-bundle", tls.Cert("ca.crt"), "describe-hosts"},
-                        std::chrono::seconds(30), {{"HOME", cluster.dir()}});
+                        std::chrono::seconds(30),
+                        {{"HOME", cluster.dir()}, {"GUREUM_API_KEY", cluster.admin_key()}});
   CHECK(https.exit_code == 0);
   RunResult plaintext =
       Run({BinPath("gureum"), "--endpoint", cluster.endpoint(), "--timeout", "5", "describe-hosts"},

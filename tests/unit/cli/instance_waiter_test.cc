@@ -168,7 +168,8 @@ TEST_CASE("the waiter fails fast when the endpoint never answered") {
   // of retrying until the timeout.
   CliHarness harness;
   // Port 1 on the loopback refuses connections at once.
-  ComputeClient client(ConnectToCompute("127.0.0.1:1"), "127.0.0.1:1", milliseconds(5000), nullptr);
+  ComputeClient client(ConnectToCompute("127.0.0.1:1", ""), "127.0.0.1:1", milliseconds(5000),
+                       nullptr);
   InstanceWaiter waiter(client, harness.clock, harness.sleeper);
   RecordingProgress progress;
   WaitResult result = waiter.Wait({"i-1"}, WaitTarget::Running(), WaitSettings{}, progress);
