@@ -31,10 +31,10 @@ struct CliEnvironment {
   std::ostream* err = nullptr;
   bool stdout_is_tty = false;
   bool stderr_is_tty = false;
-  std::optional<std::string> endpoint_from_env;  // GUREUM_ENDPOINT
-  std::optional<std::string> profile_from_env;   // GUREUM_PROFILE
-  std::optional<std::string> api_key_from_env;   // GUREUM_API_KEY
-  std::string project_from_env;                  // GUREUM_PROJECT
+  std::optional<std::string> endpoint_from_env;   // GUREUM_ENDPOINT
+  std::optional<std::string> profile_from_env;    // GUREUM_PROFILE
+  std::optional<std::string> api_key_from_env;    // GUREUM_API_KEY
+  std::string project_from_env;                   // GUREUM_PROJECT
   std::optional<std::string> ca_bundle_from_env;  // GUREUM_CA_BUNDLE
   // The config file to read (ConfigFile::DefaultPath); nullopt reads none.
   std::optional<std::string> config_path;
