@@ -14,7 +14,8 @@ build_dir=build
 cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGUREUM_BUILD_TESTS=ON)
 if [ "${GUREUM_SANITIZE:-0}" = 1 ]; then
   build_dir=build-asan
-  cmake_args+=(-DGUREUM_SANITIZE=ON)
+  # The benchmarks are not run under the sanitizers: not built there either.
+  cmake_args+=(-DGUREUM_SANITIZE=ON -DGUREUM_BUILD_BENCH=OFF)
 fi
 jobs=$(nproc)
 cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
