@@ -20,110 +20,11 @@ bool IsHex64(const std::string& s) {
 
 }  // namespace
 
-grpc::Status AgentControllerService::Connect(
-    grpc::ServerContext* context,
-    grpc::ServerReaderWriter<agent::v1::ControllerMessage, agent::v1::AgentMessage>* stream) {
-  auto identity = AgentIdentity::Of(*context, require_client_certificate_);
-  if (!identity.ok()) {
-    spdlog::warn("agent stream from {} refused: {}", context->peer(),
-                 std::string(identity.status().message()));
-    return ToGrpcStatus(identity.status());
-  }
-  agent::v1::AgentMessage first;
-  if (!stream->Read(&first)) return grpc::Status::OK;
-  if (!first.has_register_() || first.register_().host_name().empty()) {
-    return ToGrpcStatus(InvalidParameter("Register",
-                                         "the first message must be a Register "
-                                         "with a host name"));
-  }
-  const agent::v1::Register& reg = first.register_();
-  if (*identity && **identity != reg.host_name()) {
-    spdlog::warn("agent with the certificate of {} tried to register as {} from {}", **identity,
-                 reg.host_name(), context->peer());
-    return ToGrpcStatus(absl::PermissionDeniedError("this client certificate is for host " +
-                                                    **identity + ", not " + reg.host_name()));
-  }
-  auto host = hosts_.Register(reg);
-  if (!host.ok()) return ToGrpcStatus(host.status());
-  const std::string host_id = host->host_id;
-  spdlog::info("agent for host {} ({}) connected from {}{}", reg.host_name(), host_id,
-               context->peer(), *identity ? " (certificate verified)" : "");
-  if (auto s = reports_.Apply(host_id, reg.host_name(), reg.instances()); !s.ok()) {
-    spdlog::warn("initial report from {} not applied: {}", reg.host_name(), s.ToString());
-    if (absl::IsPermissionDenied(s)) return ToGrpcStatus(s);
-  }
-
-  auto session = std::make_shared<AgentSession>(
-      host_id, reg.host_name(), stream, [this, host_id](agent::v1::DesiredSet* out) {
-        auto set = desired_.Build(host_id);
-        if (!set.ok()) {
-          spdlog::error("desired set for {}: {}", host_id, set.status().ToString());
-          return false;
-        }
-        *out = std::move(*set);
-        return true;
-      });
-  agent::v1::ControllerMessage welcome;
-  welcome.mutable_welcome()->set_host_id(host_id);
-  welcome.mutable_welcome()->set_heartbeat_interval_ms(
-      static_cast<int32_t>(heartbeat_interval_.count()));
-  session->Send(welcome);
-  registry_.Add(session);
-  session->MarkDirty();  // the whole desired set, on every connect
-
-  agent::v1::AgentMessage message;
-  grpc::Status ended = grpc::Status::OK;
-  while (ended.ok() && stream->Read(&message)) {
-    switch (message.kind_case()) {
-      case agent::v1::AgentMessage::kHeartbeat:
-        if (auto s = hosts_.Heartbeat(host_id, message.heartbeat()); !s.ok()) {
-          spdlog::warn("heartbeat of {}: {}", reg.host_name(), s.ToString());
-        }
-        break;
-      case agent::v1::AgentMessage::kReport:
-        if (auto s = reports_.Apply(host_id, reg.host_name(), message.report().instances());
-            !s.ok()) {
-          spdlog::warn("report from {} not applied: {}", reg.host_name(), s.ToString());
-          if (absl::IsPermissionDenied(s)) ended = ToGrpcStatus(s);
-        }
-        break;
-      case agent::v1::AgentMessage::kConsoleReply:
-        if (auto s = CheckConsoleReply(host_id, reg.host_name(), message.console_reply());
-            !s.ok()) {
-          ended = ToGrpcStatus(s);
-        } else {
-          registry_.ConsoleReplied(message.console_reply());
-        }
-        break;
-      default:
-        break;
-    }
-  }
-  session->Close();
-  if (registry_.Remove(session.get())) {
-    spdlog::info("agent for host {} disconnected", reg.host_name());
-    if (auto s = hosts_.MarkUnreachable(host_id, "agent disconnected"); !s.ok()) {
-      spdlog::warn("marking {} unreachable: {}", reg.host_name(), s.ToString());
-    }
-  }
-  return ended;
-}
-
-absl::Status AgentControllerService::CheckConsoleReply(const std::string& host_id,
-                                                       const std::string& host_name,
-                                                       const agent::v1::ConsoleReply& reply) {
-  auto placed_on = store_.Read([&](Repositories& repos) -> absl::StatusOr<std::string> {
-    auto record = repos.instances.Get(reply.instance_id());
-    return record ? record->host_id : std::string();
-  });
-  if (!placed_on.ok()) return placed_on.status();
-  if (*placed_on != host_id) {
-    spdlog::warn("host {} sent console output of {}, which is not placed there", host_name,
-                 reply.instance_id());
-    return absl::PermissionDeniedError("instance " + reply.instance_id() +
-                                       " is not placed on host " + host_name);
-  }
-  return absl::OkStatus();
+grpc::ServerBidiReactor<agent::v1::AgentMessage, agent::v1::ControllerMessage>*
+AgentControllerService::Connect(grpc::CallbackServerContext* context) {
+  AgentStreamDeps deps{registry_, hosts_, reports_, desired_, store_, pool_, heartbeat_interval_};
+  return new AgentStream(deps, AgentIdentity::Of(*context, require_client_certificate_),
+                         context->peer());
 }
 
 grpc::Status AgentControllerService::FetchBlob(grpc::ServerContext* context,

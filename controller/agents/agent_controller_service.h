@@ -14,6 +14,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "controller/agents/agent_registry.h"
+#include "controller/agents/agent_stream.h"
+#include "controller/agents/task_pool.h"
 #include "controller/core/agent_report_applier.h"
 #include "controller/core/desired_set_builder.h"
 #include "controller/core/host_directory.h"
@@ -24,7 +26,10 @@
 
 namespace gureum::controller {
 
-class AgentControllerService final : public agent::v1::AgentController::Service {
+// Connect runs on gRPC's callback API (AgentStream); FetchBlob and Join are
+// synchronous.
+class AgentControllerService final : public agent::v1::AgentController::WithCallbackMethod_Connect<
+                                         agent::v1::AgentController::Service> {
  public:
   AgentControllerService(AgentRegistry& registry, HostDirectory& hosts, AgentReportApplier& reports,
                          DesiredSetBuilder& desired, BlobStore& blobs, Store& store,
@@ -38,11 +43,11 @@ class AgentControllerService final : public agent::v1::AgentController::Service 
         store_(store),
         joins_(joins),
         heartbeat_interval_(heartbeat_interval),
-        require_client_certificate_(require_client_certificate) {}
+        require_client_certificate_(require_client_certificate),
+        pool_(kStreamWorkers) {}
 
-  grpc::Status Connect(grpc::ServerContext* context,
-                       grpc::ServerReaderWriter<agent::v1::ControllerMessage,
-                                                agent::v1::AgentMessage>* stream) override;
+  grpc::ServerBidiReactor<agent::v1::AgentMessage, agent::v1::ControllerMessage>* Connect(
+      grpc::CallbackServerContext* context) override;
   grpc::Status FetchBlob(grpc::ServerContext* context, const agent::v1::FetchBlobRequest* request,
                          grpc::ServerWriter<agent::v1::BlobChunk>* writer) override;
   grpc::Status Join(grpc::ServerContext* context, const agent::v1::JoinRequest* request,
@@ -53,16 +58,17 @@ class AgentControllerService final : public agent::v1::AgentController::Service 
   HostDirectory& hosts_;
   AgentReportApplier& reports_;
   DesiredSetBuilder& desired_;
-  // PERMISSION_DENIED naming the instance if it is placed on another host
-  // than `host_id` (unknown instances are left to the report applier).
-  absl::Status CheckConsoleReply(const std::string& host_id, const std::string& host_name,
-                                 const agent::v1::ConsoleReply& reply);
-
   BlobStore& blobs_;
   Store& store_;
   JoinTokenService& joins_;
   std::chrono::milliseconds heartbeat_interval_;
   bool require_client_certificate_;
+  // Threads handling every stream's messages and desired-set builds. Most of
+  // that time is spent waiting for a group commit, so more workers than cores
+  // let more writes share one commit. Declared last: destroyed first, running
+  // the tasks still posted while everything they use is alive.
+  static constexpr int kStreamWorkers = 8;
+  TaskPool pool_;
 };
 
 }  // namespace gureum::controller

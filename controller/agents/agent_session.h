@@ -1,62 +1,47 @@
-// AgentSession: one connected agent's Connect stream, seen from the
-// controller. A writer thread pushes the host's whole desired set whenever it
-// is marked dirty (coalescing bursts of changes) and sends console requests;
-// the gRPC handler thread reads. Thread-safe.
+// AgentSession: one connected agent as the registry and the core see it: the
+// host it speaks for, and a handle to ask its stream to push the desired set,
+// to carry a console request, or to close. The stream (AgentStream) links
+// itself in when the agent has registered and unlinks itself before it goes
+// away; a session whose stream is gone ignores every call. Thread-safe.
 #pragma once
 
-#include <condition_variable>
-#include <cstdint>
-#include <deque>
-#include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 
-#include <grpcpp/grpcpp.h>
-
-#include "gureum/agent/v1/agent.grpc.pb.h"
+#include "gureum/agent/v1/agent.pb.h"
 
 namespace gureum::controller {
 
 class AgentSession {
  public:
-  using Stream = grpc::ServerReaderWriter<agent::v1::ControllerMessage, agent::v1::AgentMessage>;
-  // Builds the desired set to push; an error skips this push (the next
-  // change or reconnect brings it).
-  using DesiredSetSource = std::function<bool(agent::v1::DesiredSet*)>;
+  // What a session needs from the stream carrying it.
+  class Link {
+   public:
+    virtual ~Link() = default;
+    virtual void PushDesired() = 0;
+    virtual void PushConsole(const agent::v1::ConsoleRequest& request) = 0;
+    virtual void Close() = 0;
+  };
 
-  AgentSession(std::string host_id, std::string host_name, Stream* stream, DesiredSetSource source);
-  ~AgentSession();
+  AgentSession(std::string host_id, std::string host_name, Link* link)
+      : host_id_(std::move(host_id)), host_name_(std::move(host_name)), link_(link) {}
 
   const std::string& host_id() const { return host_id_; }
   const std::string& host_name() const { return host_name_; }
 
-  // Sends a message now (Welcome) from the caller's thread.
-  bool Send(const agent::v1::ControllerMessage& message);
-  // Asks the writer to push the desired set again.
+  // Asks the stream to push the host's whole desired set again (coalesced).
   void MarkDirty();
-  // Queues a console request for the writer.
   void RequestConsole(const agent::v1::ConsoleRequest& request);
-  // Stops the writer; no write happens after this returns.
+  // Ends the stream (a newer session of the same host replaced this one).
   void Close();
+  // Called by the stream before it is destroyed.
+  void Unlink();
 
  private:
-  void WriterLoop();
-
   const std::string host_id_;
   const std::string host_name_;
-  Stream* stream_;
-  DesiredSetSource source_;
-
-  std::mutex write_mutex_;  // serialises stream_->Write
-  std::mutex join_mutex_;   // one thread joins the writer
   std::mutex mutex_;
-  std::condition_variable cv_;
-  bool dirty_ = false;                             // guarded by mutex_
-  bool closed_ = false;                            // guarded by mutex_
-  std::deque<agent::v1::ConsoleRequest> console_;  // guarded by mutex_
-  int64_t generation_ = 0;                         // writer thread only
-  std::thread writer_;
+  Link* link_;  // guarded by mutex_; null once the stream is gone
 };
 
 }  // namespace gureum::controller

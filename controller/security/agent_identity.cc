@@ -2,7 +2,7 @@
 
 namespace gureum::controller {
 
-absl::StatusOr<std::optional<std::string>> AgentIdentity::Of(const grpc::ServerContext& context,
+absl::StatusOr<std::optional<std::string>> AgentIdentity::Of(const grpc::ServerContextBase& context,
                                                              bool require_certificate) {
   if (!require_certificate) return std::nullopt;
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();

@@ -17,7 +17,7 @@ class AgentIdentity {
  public:
   // The verified host name, or nullopt when certificates are not required
   // (plaintext mode). UNAUTHENTICATED when they are and none was verified.
-  static absl::StatusOr<std::optional<std::string>> Of(const grpc::ServerContext& context,
+  static absl::StatusOr<std::optional<std::string>> Of(const grpc::ServerContextBase& context,
                                                        bool require_certificate);
 };
 
