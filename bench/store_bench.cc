@@ -70,11 +70,12 @@ int StoreBench::Run() {
   controller::EventBus events;
   controller::CoreContext core{**store, clock, ids, notifier, events};
   controller::HostImageIndex image_index;
+  controller::HostRecordCache host_records;
   auto ips = controller::IpAllocator::Create({"default", "10.0.0.0/12", 8});
   auto scheduler = controller::Scheduler::Default();
   controller::QuotaPolicy quotas(controller::ResourceAmounts{-1, -1, -1, -1});
-  controller::InstanceLauncher launcher(core, *scheduler, *ips, quotas, image_index);
-  controller::HostDirectory hosts(core, image_index);
+  controller::InstanceLauncher launcher(core, *scheduler, *ips, quotas, image_index, host_records);
+  controller::HostDirectory hosts(core, image_index, host_records);
   for (int h = 0; h < options_.hosts; ++h) {
     agent::v1::Register reg;
     reg.set_host_name("store-" + std::to_string(h));

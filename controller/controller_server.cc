@@ -35,13 +35,13 @@ struct ControllerServer::Parts {
         core{*store, clock, ids, registry, events},
         scheduler(std::move(chosen_scheduler)),
         quota_policy(o.default_quotas),
-        launcher(core, *scheduler, ips, quota_policy, image_index),
+        launcher(core, *scheduler, ips, quota_policy, image_index, host_records),
         power(core),
         queries(core),
         images(core, blobs),
         key_pairs(core),
         instance_types(core),
-        hosts(core, image_index, scheduler->ratios()),
+        hosts(core, image_index, host_records, scheduler->ratios()),
         placement_groups(core),
         quotas(core, quota_policy),
         identity(core),
@@ -68,6 +68,7 @@ struct ControllerServer::Parts {
   AgentRegistry registry;
   CoreContext core;
   HostImageIndex image_index;
+  HostRecordCache host_records;
   std::unique_ptr<Scheduler> scheduler;
   QuotaPolicy quota_policy;
   InstanceLauncher launcher;

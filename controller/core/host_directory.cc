@@ -13,7 +13,7 @@ absl::StatusOr<HostRecord> HostDirectory::Register(const agent::v1::Register& re
   RequestContext ctx;
   ctx.request_id = "agent-" + core_.ids.Hex(12);
   ctx.actor = "agent:" + reg.host_name();
-  return Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::StatusOr<HostRecord> {
+  return CommitHosts([&](Repositories& repos, ChangeSet& changes) -> absl::StatusOr<HostRecord> {
     HostRecord host;
     auto existing = repos.hosts.GetByName(reg.host_name());
     host.host_id = existing ? existing->host_id : core_.ids.Next("h");
@@ -62,6 +62,8 @@ absl::Status HostDirectory::Heartbeat(const std::string& host_id,
       auto host = repos.hosts.Get(host_id);
       return host ? host->state : std::string("up");
     });
+  } else if (auto records = records_.Peek(); records && records->by_id.contains(host_id)) {
+    state = records->hosts[records->by_id.at(host_id)].state;  // no store access
   } else {
     state = core_.store.Read([&](Repositories& repos) -> absl::StatusOr<std::string> {
       auto host = repos.hosts.Get(host_id);
@@ -101,7 +103,7 @@ absl::StatusOr<int> HostDirectory::ExpireSilentHosts(int64_t now_ms, int64_t ttl
   ctx.actor = "controller";
   int expired = 0;
   for (const HostRecord& candidate : *silent) {
-    auto s = Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::Status {
+    auto s = CommitHosts([&](Repositories& repos, ChangeSet& changes) -> absl::Status {
       // Re-read in the transaction: a heartbeat or reconnect may have come since.
       auto host = repos.hosts.Get(candidate.host_id);
       if (!host || host->state != "up" || now_ms - LastHeartbeat(*host) <= ttl_ms) {
@@ -127,7 +129,7 @@ absl::Status HostDirectory::SetState(const std::string& host_id, const std::stri
   RequestContext ctx;
   ctx.request_id = "ctl-" + core_.ids.Hex(12);
   ctx.actor = "controller";
-  return Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::Status {
+  return CommitHosts([&](Repositories& repos, ChangeSet& changes) -> absl::Status {
     auto host = repos.hosts.Get(host_id);
     if (!host || host->state == state) return absl::OkStatus();
     repos.hosts.SetState(host_id, state);
@@ -180,7 +182,7 @@ absl::StatusOr<v1::Host> HostDirectory::SetEnabled(const RequestContext& ctx,
                                                    const std::string& host_ref, bool enabled,
                                                    const std::string& reason) {
   const int64_t now = core_.clock.NowMillis();
-  return Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::StatusOr<v1::Host> {
+  return CommitHosts([&](Repositories& repos, ChangeSet& changes) -> absl::StatusOr<v1::Host> {
     auto host = FindHost(repos, host_ref);
     if (!host) return UnknownHost("HostId", host_ref);
     if (host->enabled != enabled || (!enabled && host->disabled_reason != reason)) {

@@ -22,6 +22,7 @@
 
 #include "controller/core/core_context.h"
 #include "controller/core/host_image_index.h"
+#include "controller/core/host_record_cache.h"
 #include "controller/scheduler/overcommit_ratios.h"
 #include "gureum/agent/v1/agent.pb.h"
 #include "gureum/v1/compute.pb.h"
@@ -30,8 +31,9 @@ namespace gureum::controller {
 
 class HostDirectory {
  public:
-  HostDirectory(CoreContext& core, HostImageIndex& image_index, OvercommitRatios ratios = {})
-      : core_(core), image_index_(image_index), ratios_(ratios) {}
+  HostDirectory(CoreContext& core, HostImageIndex& image_index, HostRecordCache& records,
+                OvercommitRatios ratios = {})
+      : core_(core), image_index_(image_index), records_(records), ratios_(ratios) {}
 
   // Records (or refreshes) the host and marks it up. Returns its row.
   absl::StatusOr<HostRecord> Register(const agent::v1::Register& registration);
@@ -55,6 +57,14 @@ class HostDirectory {
 
   absl::Status SetState(const std::string& host_id, const std::string& state,
                         const std::string& why);
+  // Commit() for a transaction that may write hosts: afterwards (committed or
+  // not) the cached host records are stale.
+  template <typename Fn>
+  auto CommitHosts(Fn&& fn) {
+    auto result = Commit(core_, std::forward<Fn>(fn));
+    HostRepository::NoteChanged();
+    return result;
+  }
   // The newest heartbeat known for the host: in memory or in its row.
   int64_t LastHeartbeat(const HostRecord& host);
 
@@ -66,6 +76,7 @@ class HostDirectory {
   std::map<std::string, Beat> beats_;  // guarded by beats_mutex_; by host id
   CoreContext& core_;
   HostImageIndex& image_index_;
+  HostRecordCache& records_;
   OvercommitRatios ratios_;
 };
 

@@ -78,20 +78,31 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
           }
         }
         const std::string& zone = request.placement().availability_zone();
+        // The scheduler's view: the cached host rows (re-read only when a
+        // host changed), what is allocated on each (host_usage, kept by
+        // triggers), group members and image caches, joined by host index.
+        auto records = host_records_.Get(repos);
         std::vector<HostState> hosts;
+        hosts.reserve(records->hosts.size());
         bool zone_known = zone.empty();
-        {
-          auto allocations = repos.instances.AllocationByHost();
-          std::map<std::string, int> members;
-          if (group) members = repos.instances.GroupMembersByHost(group->group_id);
-          for (HostRecord& host : repos.hosts.List()) {
-            zone_known = zone_known || host.availability_zone == zone;
-            HostState state{std::move(host), {}, 0, false};
-            state.allocation = allocations[state.host.host_id];
-            state.group_members = members[state.host.host_id];
-            state.image_cached = image_index_.Has(state.host.host_id, image->sha256);
-            hosts.push_back(std::move(state));
+        for (const HostRecord& host : records->hosts) {
+          zone_known = zone_known || host.availability_zone == zone;
+          hosts.push_back(HostState{host, {}, 0, false});
+        }
+        auto at = [&](const std::string& host_id) -> HostState* {
+          auto it = records->by_id.find(host_id);
+          return it == records->by_id.end() ? nullptr : &hosts[it->second];
+        };
+        for (const auto& [host_id, allocation] : repos.instances.AllocationByHost()) {
+          if (HostState* h = at(host_id)) h->allocation = allocation;
+        }
+        if (group) {
+          for (const auto& [host_id, count] : repos.instances.GroupMembersByHost(group->group_id)) {
+            if (HostState* h = at(host_id)) h->group_members = count;
           }
+        }
+        for (const std::string& host_id : image_index_.HostsWith(image->sha256)) {
+          if (HostState* h = at(host_id)) h->image_cached = true;
         }
         if (!zone_known) {
           return InvalidParameter("Placement.AvailabilityZone",
@@ -130,8 +141,6 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
                               std::to_string(chosen->size()) + " instance(s) would launch)");
         }
 
-        std::map<std::string, std::string> zone_of;
-        for (const HostState& h : hosts) zone_of[h.host.host_id] = h.host.availability_zone;
         const std::string reservation_id = core_.ids.Next("r");
         for (size_t i = 0; i < chosen->size(); ++i) {
           InstanceRecord r;
@@ -148,7 +157,7 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
           r.public_key = public_key;
           r.user_data = request.user_data();
           r.host_id = (*chosen)[i];
-          r.availability_zone = zone_of[r.host_id];
+          r.availability_zone = at(r.host_id)->host.availability_zone;
           r.state = std::string(StateName(InstanceState::kPending));
           r.desired_state = "running";
           r.mac_address = NewMacAddress(repos);

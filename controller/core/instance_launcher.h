@@ -9,6 +9,7 @@
 
 #include "controller/core/core_context.h"
 #include "controller/core/host_image_index.h"
+#include "controller/core/host_record_cache.h"
 #include "controller/core/ip_allocator.h"
 #include "controller/core/quota_policy.h"
 #include "controller/scheduler/scheduler.h"
@@ -19,8 +20,14 @@ namespace gureum::controller {
 class InstanceLauncher {
  public:
   InstanceLauncher(CoreContext& core, const Scheduler& scheduler, const IpAllocator& ips,
-                   const QuotaPolicy& quotas, const HostImageIndex& image_index)
-      : core_(core), scheduler_(scheduler), ips_(ips), quotas_(quotas), image_index_(image_index) {}
+                   const QuotaPolicy& quotas, const HostImageIndex& image_index,
+                   HostRecordCache& host_records)
+      : core_(core),
+        scheduler_(scheduler),
+        ips_(ips),
+        quotas_(quotas),
+        image_index_(image_index),
+        host_records_(host_records) {}
 
   // `request` has passed the API's field validation.
   absl::StatusOr<v1::RunInstancesResponse> Run(const RequestContext& ctx,
@@ -34,6 +41,7 @@ class InstanceLauncher {
   const IpAllocator& ips_;
   const QuotaPolicy& quotas_;
   const HostImageIndex& image_index_;
+  HostRecordCache& host_records_;
 };
 
 }  // namespace gureum::controller

@@ -30,6 +30,7 @@ HostRecord ReadRow(const Statement& s) {
 }  // namespace
 
 HostRecord HostRepository::Upsert(const HostRecord& r) {
+  NoteChanged();
   db_.Prepare(
          "INSERT INTO hosts (host_id, name, state, enabled, hypervisor_type, virt_type, vcpus, "
          "memory_mib, disk_gib, availability_zone, agent_version, registered_at, last_heartbeat) "
@@ -76,11 +77,13 @@ std::vector<HostRecord> HostRepository::List() {
 }
 
 void HostRepository::SetState(const std::string& host_id, const std::string& state) {
+  NoteChanged();
   db_.Prepare("UPDATE hosts SET state = ? WHERE host_id = ?").Bind(1, state).Bind(2, host_id).Run();
 }
 
 void HostRepository::SetEnabled(const std::string& host_id, bool enabled,
                                 const std::string& disabled_reason) {
+  NoteChanged();
   db_.Prepare("UPDATE hosts SET enabled = ?, disabled_reason = ? WHERE host_id = ?")
       .Bind(1, enabled ? 1 : 0)
       .Bind(2, enabled ? std::string() : disabled_reason)

@@ -203,7 +203,7 @@ class CoreHarness {
         core_{*store_, clock_, ids_, notifier_, events_},
         ips_(IpAllocatorOrDie(network)),
         scheduler_(Scheduler::Default()),
-        launcher_(core_, *scheduler_, ips_, quota_policy_, image_index_) {}
+        launcher_(core_, *scheduler_, ips_, quota_policy_, image_index_, host_records_) {}
 
   CoreContext& core() { return core_; }
   Store& store() { return *store_; }
@@ -214,6 +214,7 @@ class CoreHarness {
   const IpAllocator& ips() const { return ips_; }
   InstanceLauncher& launcher() { return launcher_; }
   HostImageIndex& image_index() { return image_index_; }
+  HostRecordCache& host_records() { return host_records_; }
 
   RequestContext Ctx(const std::string& project = "default") const {
     RequestContext ctx;
@@ -235,7 +236,7 @@ class CoreHarness {
     reg.set_virt_type("fake");
     reg.set_agent_version("test");
     reg.set_availability_zone(zone);
-    HostDirectory hosts(core_, image_index_);
+    HostDirectory hosts(core_, image_index_, host_records_);
     auto host = hosts.Register(reg);
     if (!host.ok()) throw std::runtime_error("Register: " + host.status().ToString());
     return host->host_id;
@@ -329,6 +330,7 @@ class CoreHarness {
   std::unique_ptr<Scheduler> scheduler_;
   QuotaPolicy quota_policy_;
   HostImageIndex image_index_;
+  HostRecordCache host_records_;
   InstanceLauncher launcher_;
 };
 

@@ -20,7 +20,7 @@ TEST_CASE("a disabled host keeps its instances, gets no new ones and says why") 
   // then skips the host (HostUpFilter names it), that enable clears the reason, and that repeating
   // either changes nothing.
   CoreHarness h;
-  HostDirectory hosts(h.core(), h.image_index());
+  HostDirectory hosts(h.core(), h.image_index(), h.host_records());
   const std::string host = h.AddHost("host-a");
   const std::string image = h.AddImage();
   REQUIRE(h.launcher().Run(h.Ctx(), RunRequest(image)).ok());
@@ -58,7 +58,7 @@ TEST_CASE("describe-hosts shows capacity after overcommit, allocation, builds an
   // This test verifies the capacity figures (cpu ratio 4 by default), allocation and building
   // counts from the usage table and the image count the agent reported.
   CoreHarness h;
-  HostDirectory hosts(h.core(), h.image_index());
+  HostDirectory hosts(h.core(), h.image_index(), h.host_records());
   const std::string host = h.AddHost("host-a", 8, 16384, 200);
   const std::string image = h.AddImage();
   REQUIRE(h.launcher().Run(h.Ctx(), RunRequest(image, "g1.medium", 2, 2)).ok());
@@ -86,7 +86,7 @@ TEST_CASE("availability zones sum their hosts' capacity and allocation") {
   // that are up and enabled, allocation from all, state unavailable when no host can take
   // instances, filtering by name and an unknown zone refused.
   CoreHarness h;
-  HostDirectory hosts(h.core(), h.image_index());
+  HostDirectory hosts(h.core(), h.image_index(), h.host_records());
   h.AddHost("host-a", 8, 16384, 200, "az-1");
   h.AddHost("host-b", 4, 8192, 100, "az-1");
   h.AddHost("host-c", 4, 8192, 100, "az-2");
@@ -134,7 +134,7 @@ TEST_CASE("a host silent for longer than the TTL becomes unreachable until it he
   // unreachable (event with the silence and the TTL) and its instances' status unknown but their
   // state kept; a heartbeat brings it back up; a host whose stream closed is unreachable at once.
   testing::CoreHarness h;
-  HostDirectory hosts(h.core(), h.image_index());
+  HostDirectory hosts(h.core(), h.image_index(), h.host_records());
   const std::string host = h.AddHost("host-a");
   const std::string image = h.AddImage();
   auto launched = h.launcher().Run(h.Ctx(), testing::RunRequest(image));

@@ -49,7 +49,7 @@ TEST_CASE("a stuck stop is retried once per timeout; unreachable hosts are left 
   // and that nothing is failed or retried while its host is unreachable.
   CoreHarness h;
   InstanceReconciler reconciler(h.core(), Options());
-  HostDirectory hosts(h.core(), h.image_index());
+  HostDirectory hosts(h.core(), h.image_index(), h.host_records());
   const std::string host = h.AddHost("host-a");
   auto launched = h.launcher().Run(h.Ctx(), RunRequest(h.AddImage(), "g1.nano", 2, 2));
   REQUIRE(launched.ok());
