@@ -1,5 +1,8 @@
 #include "controller/core/agent_report_applier.h"
 
+#include <optional>
+#include <vector>
+
 #include <spdlog/spdlog.h>
 
 #include "controller/core/instance_state.h"
@@ -17,9 +20,12 @@ absl::Status AgentReportApplier::Apply(
   const int64_t now = core_.clock.NowMillis();
   return Commit(core_, [&](Repositories& repos, ChangeSet& changes) -> absl::Status {
     // Node restriction: the whole report is refused, before anything in it
-    // is applied, if it names an instance placed on another host.
+    // is applied, if it names an instance placed on another host. The rows
+    // read here are the ones applied below (one read per instance).
+    std::vector<std::optional<InstanceRecord>> records;
+    records.reserve(report.size());
     for (const auto& observed : report) {
-      auto record = repos.instances.Get(observed.instance_id());
+      auto& record = records.emplace_back(repos.instances.Get(observed.instance_id()));
       if (record && record->host_id != host_id) {
         spdlog::warn("host {} reported {}, which is placed on {}; report refused", host_name,
                      observed.instance_id(), record->host_id);
@@ -27,10 +33,16 @@ absl::Status AgentReportApplier::Apply(
                                            " is not placed on host " + host_name);
       }
     }
+    // Only a change of what the host should run is pushed back to it: an
+    // instance reported running or stopped as asked leaves its desired set as
+    // it was, and pushing it again would cost a rebuild and a round trip per
+    // instance launched (docs/benchmarks.md).
+    bool desired_changed = false;
     using S = InstanceState;
     using agent::v1::ObservedState;
-    for (const auto& observed : report) {
-      auto record = repos.instances.Get(observed.instance_id());
+    for (int i = 0; i < report.size(); ++i) {
+      const agent::v1::ObservedInstance& observed = report[i];
+      std::optional<InstanceRecord>& record = records[static_cast<size_t>(i)];
       if (!record) {
         // Purged, or from before a restore: nothing to apply, nothing to protect.
         spdlog::debug("host {} reported unknown instance {}; ignored", host_name,
@@ -55,6 +67,7 @@ absl::Status AgentReportApplier::Apply(
           } else if (state == S::kRunning && r.desired_state == "running") {
             // The guest powered itself off: EC2 stops the instance.
             repos.instances.UpdateDesired(r.instance_id, "stopped", false);
+            desired_changed = true;
             status = TransitionInstance(
                 repos, changes, ctx, now, r, S::kStopped,
                 {"Client.InstanceInitiatedShutdown", "Instance initiated shutdown"});
@@ -67,11 +80,13 @@ absl::Status AgentReportApplier::Apply(
               reason = {"Client.UserInitiatedShutdown", "User initiated shutdown"};
             }
             status = TransitionInstance(repos, changes, ctx, now, r, S::kTerminated, reason);
+            desired_changed = true;  // it leaves the host's desired set
           }
           break;
         case ObservedState::OBSERVED_FAILED:
           if (state == S::kPending) {
             repos.instances.UpdateDesired(r.instance_id, "terminated", false);
+            desired_changed = true;
             status = TransitionInstance(
                 repos, changes, ctx, now, r, S::kShuttingDown,
                 {"Server.InternalError", observed.reason_message().empty()
@@ -92,6 +107,7 @@ absl::Status AgentReportApplier::Apply(
                      status.ToString());
       }
     }
+    if (!desired_changed) changes.hosts.erase(host_id);
     return absl::OkStatus();
   });
 }

@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <absl/status/statusor.h>
@@ -67,13 +68,14 @@ class HostDirectory {
   }
   // The newest heartbeat known for the host: in memory or in its row.
   int64_t LastHeartbeat(const HostRecord& host);
+  int64_t LastHeartbeatLocked(const HostRecord& host) const;  // beats_mutex_ held
 
   struct Beat {
     int64_t last_ms = 0;       // newest heartbeat received
     int64_t persisted_ms = 0;  // last value written to the hosts row
   };
   std::mutex beats_mutex_;
-  std::map<std::string, Beat> beats_;  // guarded by beats_mutex_; by host id
+  std::unordered_map<std::string, Beat> beats_;  // guarded by beats_mutex_; by host id
   CoreContext& core_;
   HostImageIndex& image_index_;
   HostRecordCache& records_;

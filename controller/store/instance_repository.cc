@@ -249,12 +249,12 @@ int InstanceRepository::CountActiveOfType(const std::string& instance_type) {
   return static_cast<int>(s.Int(0));
 }
 
-std::map<std::string, HostAllocation> InstanceRepository::AllocationByHost() {
+std::unordered_map<std::string, HostAllocation> InstanceRepository::AllocationByHost() {
   // host_usage is kept exact by triggers (migration 2).
   Statement s = db_.Prepare(
       "SELECT host_id, vcpus, memory_mib, disk_gib, instances, building FROM host_usage "
       "WHERE instances > 0");
-  std::map<std::string, HostAllocation> out;
+  std::unordered_map<std::string, HostAllocation> out;
   while (s.Step()) {
     out[s.Text(0)] = HostAllocation{static_cast<int>(s.Int(1)), s.Int(2), s.Int(3),
                                     static_cast<int>(s.Int(4)), static_cast<int>(s.Int(5))};

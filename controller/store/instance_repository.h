@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "controller/store/database.h"
@@ -47,7 +48,7 @@ class InstanceRepository {
   int CountActiveUsingImage(const std::string& image_id);
   int CountActiveOfType(const std::string& instance_type);
   // What non-terminated instances hold per host (hosts holding none are absent).
-  std::map<std::string, HostAllocation> AllocationByHost();
+  std::unordered_map<std::string, HostAllocation> AllocationByHost();
   // Non-terminated instances of a placement group per host.
   std::map<std::string, int> GroupMembersByHost(const std::string& group_id);
   // Usage counted from the instances table (what the usage table must equal).

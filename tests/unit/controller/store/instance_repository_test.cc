@@ -272,7 +272,7 @@ TEST_CASE("allocation by host sums what every non-terminated instance holds") {
     InstanceRecord b1 = MakeInstance(4, "h-0000000b", "shutting-down");
     for (const auto& r : {a1, a2, a3, b1}) repos.instances.Insert(r);
   });
-  auto allocation = f.Get<std::map<std::string, HostAllocation>>(
+  auto allocation = f.Get<std::unordered_map<std::string, HostAllocation>>(
       [](Repositories& repos) { return repos.instances.AllocationByHost(); });
   REQUIRE(allocation.size() == 2);
   const HostAllocation& a = allocation["h-0000000a"];
