@@ -83,6 +83,11 @@ Database::Database(const std::string& path) {
   Exec("PRAGMA journal_mode=WAL;");
   Exec("PRAGMA synchronous=FULL;");
   Exec("PRAGMA foreign_keys=ON;");
+  // A page cache of 32 MiB (SQLite's default is 2 MiB): with 100,000
+  // instances the tables and indexes a launch touches no longer fit in 2 MiB,
+  // and re-reading evicted pages from the OS (pread + copy) was the largest
+  // part of the controller's time when placing (docs/benchmarks.md).
+  Exec("PRAGMA cache_size=-32768;");
   sqlite3_busy_timeout(db_, 5000);
 }
 
