@@ -1,5 +1,6 @@
 #include "bench/baseline_launcher.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
@@ -23,6 +24,28 @@ pugi::xml_node DiskWithDevice(pugi::xml_node devices, const char* device) {
     if (std::string(disk.attribute("device").value()) == device) return disk;
   }
   return {};
+}
+
+// A locally administered MAC derived from the IPv4 address.
+std::string MacFor(const std::string& ip) {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  std::sscanf(ip.c_str(), "%u.%u.%u.%u", &a, &b, &c, &d);
+  char mac[32];
+  std::snprintf(mac, sizeof(mac), "52:54:00:%02x:%02x:%02x", b & 0xff, c & 0xff, d & 0xff);
+  return mac;
+}
+
+absl::Status UpdateReservation(virConnectPtr conn, const std::string& network_name,
+                               unsigned int command, const std::string& mac,
+                               const std::string& ip) {
+  virNetworkPtr network = virNetworkLookupByName(conn, network_name.c_str());
+  if (network == nullptr) return absl::NotFoundError("no network " + network_name);
+  const std::string host = "<host mac='" + mac + "' ip='" + ip + "'/>";
+  const int rc = virNetworkUpdate(network, command, VIR_NETWORK_SECTION_IP_DHCP_HOST, -1,
+                                  host.c_str(), VIR_NETWORK_UPDATE_AFFECT_LIVE);
+  virNetworkFree(network);
+  if (rc != 0) return absl::InternalError("DHCP reservation " + host + ": " + LastLibvirtError());
+  return absl::OkStatus();
 }
 
 std::string Serialize(const pugi::xml_document& doc) {
@@ -74,14 +97,20 @@ absl::StatusOr<BaselineLauncher> BaselineLauncher::FromTemplate(virConnectPtr co
   }
   domain.remove_child("uuid");
   domain.remove_child("metadata");
-  for (pugi::xml_node nic : devices.children("interface")) nic.remove_child("mac");
+  for (pugi::xml_node nic : devices.children("interface")) {
+    nic.remove_child("mac");
+    launcher.network_ = nic.child("source").attribute("network").value();
+  }
   launcher.template_xml_ = Serialize(doc);
   return launcher;
 }
 
-absl::StatusOr<BaselineDomain> BaselineLauncher::Prepare(const std::string& name) const {
+absl::StatusOr<BaselineDomain> BaselineLauncher::Prepare(const std::string& name,
+                                                         const std::string& ip) const {
   BaselineDomain out;
   out.name = name;
+  out.ip = ip;
+  out.mac = MacFor(ip);
   out.overlay = dir_ + "/" + name + ".qcow2";
   out.console_log = dir_ + "/" + name + ".console.log";
   std::error_code ec;
@@ -103,7 +132,20 @@ absl::StatusOr<BaselineDomain> BaselineLauncher::Prepare(const std::string& name
       log.attribute("file").set_value(out.console_log.c_str());
     }
   }
+  for (pugi::xml_node nic : devices.children("interface")) {
+    nic.prepend_child("mac").append_attribute("address").set_value(out.mac.c_str());
+  }
   out.xml = Serialize(doc);
+  if (!network_.empty()) {
+    // A reservation left by an interrupted run would make ADD fail.
+    UpdateReservation(conn_, network_, VIR_NETWORK_UPDATE_COMMAND_DELETE, out.mac, out.ip)
+        .IgnoreError();
+    if (absl::Status s = UpdateReservation(conn_, network_, VIR_NETWORK_UPDATE_COMMAND_ADD_LAST,
+                                           out.mac, out.ip);
+        !s.ok()) {
+      return s;
+    }
+  }
   return out;
 }
 
@@ -124,6 +166,10 @@ void BaselineLauncher::Remove(const BaselineDomain& domain) const {
   std::error_code ec;
   std::filesystem::remove(domain.overlay, ec);
   std::filesystem::remove(domain.console_log, ec);
+  if (!network_.empty()) {
+    UpdateReservation(conn_, network_, VIR_NETWORK_UPDATE_COMMAND_DELETE, domain.mac, domain.ip)
+        .IgnoreError();
+  }
 }
 
 }  // namespace gureum::bench

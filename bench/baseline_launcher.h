@@ -1,8 +1,10 @@
 // BaselineLauncher: bare libvirt, Gureum's yardstick. From the domain XML
 // the agent generated for a Gureum instance (virDomainGetXMLDesc, inactive)
 // it makes equivalent transient domains: a new name and uuid (libvirt picks
-// one), a new MAC (libvirt picks one, so DHCP hands out an address of the
-// dynamic range), its own qcow2 overlay of the same cached base image, its
+// one), a new MAC with a DHCP reservation for a given address in the same
+// libvirt network (as the agent reserves each instance's, so both take the
+// same DHCP path: a dynamic lease would cost dnsmasq's ping check), its own
+// qcow2 overlay of the same cached base image, its
 // own serial log, a copy of the instance's seed ISO (the instance is
 // terminated before the baseline runs) and Gureum's metadata dropped (so no
 // agent takes it for its own); nothing else changes. Thread-safe after
@@ -21,6 +23,8 @@ namespace gureum::bench {
 
 struct BaselineDomain {
   std::string name;
+  std::string mac;
+  std::string ip;
   std::string xml;
   std::string overlay;
   std::string console_log;
@@ -35,11 +39,13 @@ class BaselineLauncher {
                                                        const std::string& template_xml,
                                                        const std::string& dir);
 
-  // Makes the overlay and the XML of a domain called `name` (not timed).
-  absl::StatusOr<BaselineDomain> Prepare(const std::string& name) const;
+  // Makes the overlay and the XML of a domain called `name` and reserves
+  // `ip` for its MAC (not timed).
+  absl::StatusOr<BaselineDomain> Prepare(const std::string& name, const std::string& ip) const;
   // virDomainCreateXML: the domain starts booting when this returns.
   absl::Status Create(const BaselineDomain& domain) const;
-  // Destroys the domain (transient: then it is gone) and removes its files.
+  // Destroys the domain (transient: then it is gone), removes its files and
+  // its DHCP reservation.
   void Remove(const BaselineDomain& domain) const;
 
   const std::string& base_image() const { return base_image_; }
@@ -50,6 +56,7 @@ class BaselineLauncher {
   virConnectPtr conn_ = nullptr;
   std::string template_xml_;  // with the seed ISO already pointing at the copy
   std::string dir_;
+  std::string network_;  // the NIC's libvirt network
   std::string base_image_;
   std::string base_format_;
   int64_t disk_gib_ = 0;

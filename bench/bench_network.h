@@ -1,8 +1,9 @@
 // BenchNetwork: an isolated libvirt NAT-less network for the launch bench
 // (a bridge, dnsmasq for DHCP, nothing routed off the host). Gureum's
 // controller allocates from the whole /24 and the agent reserves each
-// instance's address (low addresses); the baseline domains' MACs get leases
-// from the dynamic range .100-.200, so the two never collide. A leftover
+// instance's address (low addresses); the baseline domains reserve
+// .201-.250 the same way, so the two never collide (the dynamic range
+// .100-.200 serves nobody in the bench). A leftover
 // network of the same name (an interrupted run) is replaced. Destroyed and
 // undefined when this object goes. Not thread-safe.
 #pragma once

@@ -70,9 +70,14 @@ absl::Status GureumLauncher::Terminate(const std::vector<std::string>& ids, Time
   if (ids.empty()) return absl::OkStatus();
   v1::TerminateInstancesRequest request;
   for (const std::string& id : ids) request.add_instance_ids(id);
-  v1::InstanceStateChangeResponse response;
-  grpc::Status status =
-      client_.Stub(0).TerminateInstances(client_.Context().get(), request, &response);
+  grpc::Status status;
+  // A connection that sat idle through a long boot may be found broken by
+  // the first call; the call is idempotent, so try again.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    v1::InstanceStateChangeResponse response;
+    status = client_.Stub(0).TerminateInstances(client_.Context().get(), request, &response);
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+  }
   if (!status.ok()) return absl::UnavailableError("TerminateInstances: " + status.error_message());
   while (Steady::now() < deadline) {
     bool gone = true;

@@ -34,7 +34,7 @@ struct LaunchBenchOptions {
   int rss_guests = 20;  // 0 = skip
   int idle_settle_s = 10;
   int poll_ms = 5;
-  int timeout_s = 600;
+  int timeout_s = 300;
   bool keep_work_dir = false;
 };
 
