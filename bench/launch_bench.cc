@@ -233,61 +233,64 @@ int LaunchBench::Run() {
       std::cout << "  #" << i << " gureum " << l.instance_id << " " << l.ms_to_marker << " ms\n";
       return gureum.Terminate({l.instance_id}, deadline());
     };
-    std::cout << "\nsequential launches, alternating (" << o.launches << " of each):\n";
-    for (int i = 0; i < o.launches; ++i) {
-      // Alternate which goes first, so drift on the machine hits both alike.
-      absl::Status a = i % 2 == 0 ? one_baseline(i) : one_gureum(i);
-      if (!a.ok()) return void(exit_code = fail("launch", a));
-      absl::Status b = i % 2 == 0 ? one_gureum(i) : one_baseline(i);
-      if (!b.ok()) return void(exit_code = fail("launch", b));
-    }
-    std::cout << "\ntime to " << kMarker << " (sequential):\n";
-    PrintLatency("(a) bare libvirt virDomainCreateXML", bare);
-    PrintLatency("(b) gureum run-instances --wait", ours);
-    std::cout << "  ratio p50(b)/p50(a): " << std::setprecision(3)
-              << ours.PercentileMs(50) / bare.PercentileMs(50) << std::setprecision(6) << "\n";
+    if (o.launches > 0) {
+      std::cout << "\nsequential launches, alternating (" << o.launches << " of each):\n";
+      for (int i = 0; i < o.launches; ++i) {
+        // Alternate which goes first, so drift on the machine hits both alike.
+        absl::Status a = i % 2 == 0 ? one_baseline(i) : one_gureum(i);
+        if (!a.ok()) return void(exit_code = fail("launch", a));
+        absl::Status b = i % 2 == 0 ? one_gureum(i) : one_baseline(i);
+        if (!b.ok()) return void(exit_code = fail("launch", b));
+      }
+      std::cout << "\ntime to " << kMarker << " (sequential):\n";
+      PrintLatency("(a) bare libvirt virDomainCreateXML", bare);
+      PrintLatency("(b) gureum run-instances --wait", ours);
+      std::cout << "  ratio p50(b)/p50(a): " << std::setprecision(3)
+                << ours.PercentileMs(50) / bare.PercentileMs(50) << std::setprecision(6) << "\n";
 
-    // --- Gureum's own overhead ---
-    AgentLogTimeline timeline(o.work_dir + "/agent.log");
-    LatencyRecorder to_preparing, preparing_to_defined, preparing_to_prepared, prepared_to_defined,
-        defined_to_started, started_to_running;
-    for (const std::string& id : measured_ids) {
-      auto times = gureum.Times(id);
-      std::optional<int64_t> started = events.StartedAtMs("gureum-" + id);
-      if (!times.ok() || !started) continue;
-      Record(overhead, static_cast<double>(*started - times->launch_time_ms));
-      const AgentLaunchSteps steps = timeline.Steps(id);
-      if (steps.preparing_ms >= 0) {
-        Record(to_preparing, static_cast<double>(steps.preparing_ms - times->launch_time_ms));
+      // --- Gureum's own overhead ---
+      AgentLogTimeline timeline(o.work_dir + "/agent.log");
+      LatencyRecorder to_preparing, preparing_to_defined, preparing_to_prepared,
+          prepared_to_defined, defined_to_started, started_to_running;
+      for (const std::string& id : measured_ids) {
+        auto times = gureum.Times(id);
+        std::optional<int64_t> started = events.StartedAtMs("gureum-" + id);
+        if (!times.ok() || !started) continue;
+        Record(overhead, static_cast<double>(*started - times->launch_time_ms));
+        const AgentLaunchSteps steps = timeline.Steps(id);
+        if (steps.preparing_ms >= 0) {
+          Record(to_preparing, static_cast<double>(steps.preparing_ms - times->launch_time_ms));
+        }
+        if (steps.preparing_ms >= 0 && steps.defined_ms >= 0) {
+          Record(preparing_to_defined, static_cast<double>(steps.defined_ms - steps.preparing_ms));
+        }
+        if (steps.preparing_ms >= 0 && steps.prepared_ms >= 0 && steps.defined_ms >= 0) {
+          Record(preparing_to_prepared,
+                 static_cast<double>(steps.prepared_ms - steps.preparing_ms));
+          Record(prepared_to_defined, static_cast<double>(steps.defined_ms - steps.prepared_ms));
+        }
+        if (steps.defined_ms >= 0) {
+          Record(defined_to_started, static_cast<double>(*started - steps.defined_ms));
+        }
+        if (times->running_event_ms >= 0) {
+          Record(started_to_running, static_cast<double>(times->running_event_ms - *started));
+        }
       }
-      if (steps.preparing_ms >= 0 && steps.defined_ms >= 0) {
-        Record(preparing_to_defined, static_cast<double>(steps.defined_ms - steps.preparing_ms));
+      std::cout << "\ngureum overhead, launch_time -> libvirt STARTED event:\n";
+      PrintLatency("accepted -> domain started", overhead);
+      std::cout << " breakdown:\n";
+      PrintLatency("accepted -> agent starts preparing", to_preparing);
+      PrintLatency("preparing -> defined (image,disk,seed,XML)", preparing_to_defined);
+      if (preparing_to_prepared.count() > 0) {
+        PrintLatency("  of which Prepare (agent logs 'prepared')", preparing_to_prepared);
+        PrintLatency("  of which prepared -> defined", prepared_to_defined);
       }
-      if (steps.preparing_ms >= 0 && steps.prepared_ms >= 0 && steps.defined_ms >= 0) {
-        Record(preparing_to_prepared, static_cast<double>(steps.prepared_ms - steps.preparing_ms));
-        Record(prepared_to_defined, static_cast<double>(steps.defined_ms - steps.prepared_ms));
-      }
-      if (steps.defined_ms >= 0) {
-        Record(defined_to_started, static_cast<double>(*started - steps.defined_ms));
-      }
-      if (times->running_event_ms >= 0) {
-        Record(started_to_running, static_cast<double>(times->running_event_ms - *started));
-      }
+      PrintLatency("defined -> STARTED event", defined_to_started);
+      PrintLatency("(after) STARTED -> controller running", started_to_running);
+      std::cout << " bare libvirt, for comparison:\n";
+      PrintLatency("virDomainCreateXML call returns", bare_call);
+      PrintLatency("just before the call -> STARTED event", bare_started);
     }
-    std::cout << "\ngureum overhead, launch_time -> libvirt STARTED event:\n";
-    PrintLatency("accepted -> domain started", overhead);
-    std::cout << " breakdown:\n";
-    PrintLatency("accepted -> agent starts preparing", to_preparing);
-    PrintLatency("preparing -> defined (image,disk,seed,XML)", preparing_to_defined);
-    if (preparing_to_prepared.count() > 0) {
-      PrintLatency("  of which Prepare (agent logs 'prepared')", preparing_to_prepared);
-      PrintLatency("  of which prepared -> defined", prepared_to_defined);
-    }
-    PrintLatency("defined -> STARTED event", defined_to_started);
-    PrintLatency("(after) STARTED -> controller running", started_to_running);
-    std::cout << " bare libvirt, for comparison:\n";
-    PrintLatency("virDomainCreateXML call returns", bare_call);
-    PrintLatency("just before the call -> STARTED event", bare_started);
 
     // --- concurrent ---
     if (o.concurrent > 0) {
