@@ -152,6 +152,8 @@ int main(int argc, char** argv) {
                         });
   link.cached_blobs = backend->cached_blobs;
   ControllerLink controller_link(link, *backend->driver, sync);
+  // A finished background Prepare is defined and started at once.
+  sync.SetPreparedCallback([&controller_link] { controller_link.Nudge(); });
   spdlog::info("gureum-agent {} on {} (driver {}) -> {}", link.agent_version, link.host_name,
                driver.name, link.controller_address);
   controller_link.Start();
@@ -162,6 +164,7 @@ int main(int argc, char** argv) {
   sigwait(&signals, &signal);
   spdlog::info("signal {}: stopping", signal);
   backend->watch_guests(nullptr);
+  sync.SetPreparedCallback(nullptr);
   controller_link.Stop();
   return 0;
 }

@@ -27,7 +27,7 @@ absl::Status BenchCluster::Start() {
                                   "--heartbeat-interval-ms",
                                   std::to_string(options_.heartbeat_interval_ms),
                                   "--network-cidr",
-                                  "10.0.0.0/12",
+                                  options_.network_cidr,
                                   "--default-quota",
                                   "instances=-1",
                                   "--default-quota",
@@ -55,6 +55,7 @@ absl::Status BenchCluster::Start() {
   if (auto s = client_->ImportImage("bench", image_path, &image_id_); !s.ok()) {
     return absl::UnavailableError("ImportImage: " + s.error_message());
   }
+  if (options_.hosts == 0) return absl::OkStatus();
 
   HostSimulatorOptions sim;
   sim.controller_address = address_;

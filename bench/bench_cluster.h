@@ -2,7 +2,8 @@
 // gureum-controller (or a running one at `controller`), a small raw image
 // imported into it, and the HostSimulator's hosts, all registered. The
 // controller gets unlimited default quotas and a /12 address pool so that
-// 100,000 instances fit. Not thread-safe; client() is.
+// 100,000 instances fit. With hosts = 0 no simulator starts (the caller
+// brings real agents). Not thread-safe; client() is.
 #pragma once
 
 #include <memory>
@@ -23,7 +24,8 @@ struct BenchClusterOptions {
   std::vector<std::string> controller_args;
   std::string work_dir;
   std::string api_key;
-  int hosts = 100;
+  std::string network_cidr = "10.0.0.0/12";  // the controller's address pool
+  int hosts = 100;                           // simulated hosts; 0 = none
   int host_channels = 8;
   int simulator_workers = 2;
   int heartbeat_interval_ms = 2000;
@@ -43,6 +45,7 @@ class BenchCluster {
   const std::string& api_key() const { return options_.api_key; }
   const std::string& image_id() const { return image_id_; }
   ComputeClient& client() { return *client_; }
+  // Requires hosts > 0.
   HostSimulator& simulator() { return *simulator_; }
   // The controller's RSS in MiB; -1 for a controller the bench did not start.
   double ControllerRssMib() const { return controller_ ? controller_->RssMib() : -1; }

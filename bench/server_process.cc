@@ -32,16 +32,12 @@ double ProcessRssMib(pid_t pid) {
   return -1;
 }
 
-absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Spawn(
     const std::string& binary, const std::string& dir, const std::string& name,
     const std::vector<std::string>& server_args) {
   std::filesystem::create_directories(dir);
-  const std::string port_file = dir + "/" + name + ".port";
-  std::filesystem::remove(port_file);
   std::vector<std::string> args{binary};
   args.insert(args.end(), server_args.begin(), server_args.end());
-  args.push_back("--port-file");
-  args.push_back(port_file);
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -58,17 +54,39 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     process->pid_ = -1;
     return absl::UnavailableError("cannot start " + binary + ": " + std::strerror(rc));
   }
+  return process;
+}
+
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
+    const std::string& binary, const std::string& dir, const std::string& name,
+    const std::vector<std::string>& server_args) {
+  const std::string port_file = dir + "/" + name + ".port";
+  const std::string log = dir + "/" + name + ".log";
+  std::filesystem::create_directories(dir);
+  std::filesystem::remove(port_file);
+  std::vector<std::string> args = server_args;
+  args.push_back("--port-file");
+  args.push_back(port_file);
+  auto spawned = Spawn(binary, dir, name, args);
+  if (!spawned.ok()) return spawned.status();
+  std::unique_ptr<ServerProcess> process = std::move(*spawned);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     std::ifstream in(port_file);
     if (in >> process->port_ && process->port_ > 0) return process;
-    if (waitpid(process->pid_, nullptr, WNOHANG) == process->pid_) {
-      process->pid_ = -1;
-      return absl::UnavailableError(name + " exited at start; see " + log);
-    }
+    if (!process->Running()) return absl::UnavailableError(name + " exited at start; see " + log);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return absl::DeadlineExceededError(name + " did not write its port file; see " + log);
+}
+
+bool ServerProcess::Running() {
+  if (pid_ <= 0) return false;
+  if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
 }
 
 ServerProcess::~ServerProcess() {

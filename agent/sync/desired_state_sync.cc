@@ -55,6 +55,11 @@ void DesiredStateSync::SetDesired(v1::DesiredSet desired) {
   desired_ = std::move(desired);
 }
 
+void DesiredStateSync::SetPreparedCallback(std::function<void()> callback) {
+  std::lock_guard lock(callback_mutex_);
+  prepared_callback_ = std::move(callback);
+}
+
 ConvergeResult DesiredStateSync::Converge() {
   std::lock_guard converge_lock(converge_mutex_);
   std::optional<v1::DesiredSet> desired;
@@ -190,13 +195,30 @@ absl::StatusOr<std::optional<DomainInfo>> DesiredStateSync::Create(
   } else {
     if (!track.preparing.valid()) {
       spdlog::info("sync: {}: preparing image, disk and seed", id);
-      track.preparing =
-          std::async(std::launch::async, [this, desired] { return artifacts_.Prepare(desired); });
+      auto prepared = std::make_shared<std::atomic<bool>>(false);
+      track.prepared = prepared;
+      track.preparing = std::async(std::launch::async, [this, desired, prepared] {
+        const auto start = std::chrono::steady_clock::now();
+        absl::StatusOr<DomainSpec> result = artifacts_.Prepare(desired);
+        spdlog::info("sync: {}: prepared in {} ms", desired.instance_id(),
+                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - start)
+                         .count());
+        prepared->store(true);
+        // Converge now rather than at the next settle pass (up to 250 ms).
+        std::lock_guard lock(callback_mutex_);
+        if (prepared_callback_) prepared_callback_();
+        return result;
+      });
     }
-    if (track.preparing.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    // Once `prepared` is set the result is microseconds away: wait for it
+    // rather than leave it for the next pass.
+    if (!(track.prepared && track.prepared->load()) &&
+        track.preparing.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
       return std::nullopt;
     }
     spec = track.preparing.get();
+    track.prepared.reset();
   }
   if (!spec.ok()) {
     return absl::Status(spec.status().code(),

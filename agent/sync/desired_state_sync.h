@@ -30,8 +30,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -92,6 +94,13 @@ class DesiredStateSync {
   // Generation of the desired set the last Converge worked on; -1 if none.
   int64_t applied_generation() const { return applied_generation_.load(); }
 
+  // With prepare_in_background: `callback` runs on the preparing thread as
+  // soon as a Prepare has finished, so the caller can converge at once rather
+  // than at its next periodic pass (the next Converge then takes the result
+  // without waiting). Must not block. nullptr removes it; once this returns
+  // the previous callback is not running and will not run. Thread-safe.
+  void SetPreparedCallback(std::function<void()> callback);
+
  private:
   // What the sync remembers about one instance between passes.
   struct Track {
@@ -105,6 +114,9 @@ class DesiredStateSync {
     // A Prepare running in the background (valid() while it runs or until
     // its result is taken).
     std::future<absl::StatusOr<DomainSpec>> preparing;
+    // Set by the preparing thread once Prepare has returned, just before the
+    // prepared callback: the future is then ready within microseconds.
+    std::shared_ptr<std::atomic<bool>> prepared;
   };
   // A background Prepare whose instance left the desired set; its files are
   // released once it finishes (unless the instance came back).
@@ -146,6 +158,8 @@ class DesiredStateSync {
   InstanceArtifacts& artifacts_;
   const Clock& clock_;
   const DesiredStateSyncOptions options_;
+  std::mutex callback_mutex_;
+  std::function<void()> prepared_callback_;  // guarded by callback_mutex_
 
   std::mutex desired_mutex_;
   std::optional<v1::DesiredSet> desired_;  // guarded by desired_mutex_

@@ -10,6 +10,7 @@
 #include <libvirt/virterror.h>
 #include <spdlog/spdlog.h>
 
+#include "agent/hypervisor/libvirt/libssh2_without_crypto.h"
 #include "agent/hypervisor/libvirt/libvirt_error.h"
 
 namespace gureum::agent {
@@ -52,6 +53,8 @@ class EventLoop {
 
  private:
   EventLoop() {
+    // Before libvirt's global initialisation, which the calls below trigger.
+    InitLibssh2WithoutCrypto();
     // libvirt prints every error to stderr by default; callers get them as
     // statuses instead.
     virSetErrorFunc(nullptr, [](void*, virErrorPtr) {});

@@ -463,6 +463,33 @@ TEST_CASE("sync reports building during a slow background prepare while others l
   CHECK(f.artifacts.prepares() == 2);
 }
 
+TEST_CASE("sync calls back when a background prepare ends and the next pass launches at once") {
+  // This test verifies that the prepared callback runs once a background
+  // Prepare has finished, and that the first Converge after it defines and
+  // starts the instance (the agent converges on the callback instead of
+  // waiting for its next settle pass).
+  BackgroundFixture f;
+  std::mutex mutex;
+  std::condition_variable called;
+  int calls = 0;
+  f.sync.SetPreparedCallback([&] {
+    std::lock_guard lock(mutex);
+    ++calls;
+    called.notify_all();
+  });
+  f.artifacts.Close("i-1");
+  f.sync.SetDesired(Set(1, {Desired("i-1", v1::DESIRED_RUNNING)}));
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_BUILDING);
+  f.artifacts.Open("i-1");
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(called.wait_for(lock, 5s, [&] { return calls == 1; }));
+  }
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_RUNNING);
+  CHECK(f.State("i-1") == PowerState::kRunning);
+  f.sync.SetPreparedCallback(nullptr);
+}
+
 TEST_CASE("sync terminates an instance whose background prepare is still running") {
   // This test verifies that desired ABSENT during a background Prepare waits
   // for it without blocking (still BUILDING), then releases the files once and

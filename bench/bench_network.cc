@@ -1,0 +1,34 @@
+#include "bench/bench_network.h"
+
+namespace gureum::bench {
+
+void BenchNetwork::Remove() {
+  virNetworkPtr network = virNetworkLookupByName(conn_, name_.c_str());
+  if (network == nullptr) return;
+  if (virNetworkIsActive(network) == 1) virNetworkDestroy(network);
+  virNetworkUndefine(network);
+  virNetworkFree(network);
+}
+
+absl::Status BenchNetwork::Create() {
+  Remove();
+  // Bridge names are limited to 15 characters.
+  const std::string bridge = "gbench" + prefix_.substr(prefix_.rfind('.') + 1);
+  const std::string xml = "<network><name>" + name_ + "</name><bridge name='" + bridge +
+                          "' stp='off'/><ip address='" + prefix_ +
+                          ".1' netmask='255.255.255.0'><dhcp><range start='" + prefix_ +
+                          ".100' end='" + prefix_ + ".200'/></dhcp></ip></network>";
+  virNetworkPtr network = virNetworkDefineXML(conn_, xml.c_str());
+  if (network == nullptr) return absl::InternalError("cannot define network " + name_);
+  created_ = true;
+  const int rc = virNetworkCreate(network);
+  virNetworkFree(network);
+  if (rc != 0) return absl::InternalError("cannot start network " + name_);
+  return absl::OkStatus();
+}
+
+BenchNetwork::~BenchNetwork() {
+  if (created_) Remove();
+}
+
+}  // namespace gureum::bench
