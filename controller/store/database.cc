@@ -155,6 +155,7 @@ Transaction::Transaction(Database& db) : db_(db) { db_.Exec("BEGIN IMMEDIATE"); 
 
 Transaction::~Transaction() {
   if (!done_) {
+    db_.ResetStatements();
     try {
       db_.Exec("ROLLBACK");
     } catch (const StoreError&) {
@@ -164,6 +165,12 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
+  // A statement left in progress (a point lookup stops after its row) keeps
+  // the connection's read lock after COMMIT, at the WAL position where it
+  // began: no checkpoint could copy frames past it, and the WAL grew without
+  // end (1 GB within minutes of a 100,000-instance fill, every page read
+  // searching its whole index).
+  db_.ResetStatements();
   db_.Exec("COMMIT");
   done_ = true;
 }

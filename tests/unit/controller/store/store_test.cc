@@ -305,4 +305,32 @@ TEST_CASE("the identity generation moves with commits that change keys, users, r
   CHECK(store->identity_generation() > after_key);
 }
 
+TEST_CASE("a write that left a lookup unfinished does not keep the WAL from being checkpointed") {
+  // This test verifies that after a Write returns, its connection holds no
+  // read lock (a point lookup is left in progress by design), so a
+  // checkpoint can copy every frame of the WAL into the database.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+  REQUIRE(store
+              ->Write([](Repositories& repos) {
+                repos.hosts.Upsert(MakeHost("h-00000001", "host-a"));
+                return absl::OkStatus();
+              })
+              .ok());
+  REQUIRE(store
+              ->Write([](Repositories& repos) {
+                repos.hosts.Get("h-00000001");  // stops after its row
+                repos.hosts.Upsert(MakeHost("h-00000002", "host-b"));
+                return absl::OkStatus();
+              })
+              .ok());
+  Database raw(dir / "gureum.db");
+  int frames = -1;
+  int copied = -1;
+  REQUIRE(sqlite3_wal_checkpoint_v2(raw.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames,
+                                    &copied) == SQLITE_OK);
+  CHECK(frames > 0);
+  CHECK(copied == frames);
+}
+
 }  // namespace gureum::controller
