@@ -18,6 +18,16 @@ ReadConnectionPool::ReadConnectionPool(std::string path, int size)
 
 ReadConnectionPool::~ReadConnectionPool() = default;
 
+void ReadConnectionPool::OpenAll() {
+  std::lock_guard lock(mutex_);
+  while (static_cast<int>(connections_.size()) < size_) {
+    auto connection = std::make_unique<Connection>(path_);
+    connection->db.Exec("SELECT COUNT(*) FROM sqlite_master");  // loads the schema
+    idle_.push_back(connection.get());
+    connections_.push_back(std::move(connection));
+  }
+}
+
 ReadConnectionPool::Lease ReadConnectionPool::Acquire() {
   std::unique_lock lock(mutex_);
   while (idle_.empty() && static_cast<int>(connections_.size()) + opening_ >= size_) {

@@ -1,8 +1,8 @@
 // ReadConnectionPool: read-only connections to the store's database file,
 // each with its own Repositories, lent to one Store::Read at a time. WAL lets
 // them read beside the writer, so a Read does not queue behind group commits
-// on the writer's mutex. Connections are opened on first need, at most
-// `size`; a Read that finds them all lent waits for one.
+// on the writer's mutex. At most `size` connections (Store opens them all at
+// start); a Read that finds them all lent waits for one.
 //
 // Thread-safe. Acquire may throw StoreError (opening a connection failed);
 // Store turns it into a Status.
@@ -47,6 +47,10 @@ class ReadConnectionPool {
   ReadConnectionPool(const ReadConnectionPool&) = delete;
   ReadConnectionPool& operator=(const ReadConnectionPool&) = delete;
 
+  // Opens every connection now and loads the schema into each, so that no
+  // Read pays for opening one (a few ms: long enough for a fast agent's
+  // report to overtake the RunInstances answer). Throws StoreError.
+  void OpenAll();
   // An idle connection, opening one if fewer than `size` are open, else
   // waiting for one to be returned.
   Lease Acquire();

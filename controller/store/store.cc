@@ -18,6 +18,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int 
   sqlite3_update_hook(store->db_.handle(), &Store::OnRowChange, store.get());
   if (!path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0) {
     store->readers_ = std::make_unique<ReadConnectionPool>(path, read_connections);
+    try {
+      store->readers_->OpenAll();
+    } catch (const StoreError& e) {
+      return absl::UnavailableError(e.what());
+    }
   }
   return store;
 }

@@ -44,7 +44,7 @@ namespace gureum::controller {
 
 class Store {
  public:
-  // Read connections a Store opens at most (on demand): a Read beyond these
+  // Read connections a Store opens (all at Open): a Read beyond these
   // waits for one. The controller runs on few cores; more would only add
   // page caches.
   static constexpr int kDefaultReadConnections = 4;

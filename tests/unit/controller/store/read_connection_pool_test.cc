@@ -45,6 +45,23 @@ TEST_CASE("the pool opens connections on demand and no more than its size") {
   CHECK(pool.open_connections() == 2);
 }
 
+TEST_CASE("OpenAll opens every connection up front and lends them without opening more") {
+  // This test verifies that after OpenAll the pool holds `size` connections
+  // and that leases use them.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+  ReadConnectionPool pool(dir / "gureum.db", 3);
+  pool.OpenAll();
+  CHECK(pool.open_connections() == 3);
+  {
+    auto a = pool.Acquire();
+    auto b = pool.Acquire();
+    auto c = pool.Acquire();
+    CHECK(a.repos().hosts.List().empty());
+  }
+  CHECK(pool.open_connections() == 3);
+}
+
 TEST_CASE("a pooled connection reads the store's rows and refuses to write") {
   // This test verifies that a pool connection sees what the writer
   // committed and that it is read-only (PRAGMA query_only).
