@@ -199,6 +199,7 @@ std::vector<InstanceRecord> InstanceRepository::List(const InstanceQuery& q) {
   }
   s.Bind(index, q.limit);
   std::vector<InstanceRecord> rows;
+  rows.reserve(static_cast<size_t>(std::clamp(q.limit, 0, 1024)));
   while (s.Step()) rows.push_back(ReadRow(s));
   LoadTagsOf(db_, rows);
   return rows;
