@@ -122,6 +122,7 @@ int ApiBench::Run() {
   for (int c = 0; c < options_.clients; ++c) {
     http.push_back(std::make_unique<httplib::Client>("127.0.0.1", port));
     http.back()->set_keep_alive(true);
+    http.back()->set_tcp_nodelay(true);
     if (!cluster.api_key().empty()) {
       http.back()->set_default_headers({{"X-Gureum-Api-Key", cluster.api_key()}});
     }

@@ -92,6 +92,10 @@ absl::StatusOr<int> GatewayServer::Start() {
   http_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
     spdlog::debug("{} {} -> {}", req.method, req.path, res.status);
   });
+  // httplib writes a response's headers and body in two send() calls; with
+  // Nagle the body waits for the client's delayed ACK of the headers (up to
+  // 40 ms on Linux) on every keep-alive request after the first.
+  http_->set_tcp_nodelay(true);
   int threads = options_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
 

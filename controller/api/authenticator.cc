@@ -87,26 +87,34 @@ absl::StatusOr<RequestContext> Authenticator::Authenticate(const Credentials& cr
   const std::string id = api_key.substr(0, colon);
   const std::string secret = api_key.substr(colon + 1);
 
-  struct Found {
-    AccessKeyRecord key;
-    UserRecord user;
-    bool project_exists = false;
-  };
-  auto found = store_.Read([&](Repositories& repos) -> absl::StatusOr<Found> {
-    auto key = repos.access_keys.Get(id);
-    if (!key) return absl::NotFoundError("unknown");
-    auto user = repos.identity.GetUser(key->user_name);
-    if (!user) return absl::NotFoundError("user gone");
-    Found f{*key, *user, false};
-    const std::string project =
-        credentials.project.empty() ? user->default_project : credentials.project;
-    f.project_exists = repos.identity.GetProject(project).has_value();
-    return f;
-  });
-  if (!found.ok() && found.status().code() != absl::StatusCode::kNotFound) return found.status();
+  // The key and user come from the cache while no identity write has been
+  // committed since they were read (access_key_cache.h); else from the store.
+  const std::string& project = credentials.project;
+  const uint64_t generation = store_.identity_generation();
+  std::shared_ptr<const AccessKeyCache::Entry> found = cache_.Find(id, project, generation, now);
+  if (found == nullptr) {
+    auto loaded = store_.Read([&](Repositories& repos) -> absl::StatusOr<AccessKeyCache::Entry> {
+      auto key = repos.access_keys.Get(id);
+      if (!key) return absl::NotFoundError("unknown");
+      auto user = repos.identity.GetUser(key->user_name);
+      if (!user) return absl::NotFoundError("user gone");
+      AccessKeyCache::Entry f{*key, *user, false};
+      f.project_exists =
+          repos.identity.GetProject(project.empty() ? user->default_project : project).has_value();
+      return f;
+    });
+    if (!loaded.ok() && loaded.status().code() != absl::StatusCode::kNotFound) {
+      return loaded.status();
+    }
+    if (loaded.ok()) {
+      found = std::make_shared<const AccessKeyCache::Entry>(std::move(*loaded));
+      cache_.Insert(id, project, generation, now, found);
+    }
+  }
   // Unknown ids and wrong secrets answer alike.
-  if (!found.ok() || !VerifySecret(secret, SecretDigest{found->key.salt, found->key.secret_hash})) {
-    return Fail(credentials, key_id, found.ok() ? "wrong secret" : "unknown access key id",
+  if (found == nullptr ||
+      !VerifySecret(secret, SecretDigest{found->key.salt, found->key.secret_hash})) {
+    return Fail(credentials, key_id, found ? "wrong secret" : "unknown access key id",
                 "The API key is not valid");
   }
   // From here the caller holds the secret: say exactly what is wrong.

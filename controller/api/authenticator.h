@@ -6,7 +6,10 @@
 // A missing, unknown, wrong, inactive or expired key is UNAUTHENTICATED
 // (AuthFailure); a project the user has no role in is PERMISSION_DENIED.
 // Failures are logged with the key id and source, never the secret, and
-// rate-limited per source. Thread-safe.
+// rate-limited per source. Keys are looked up through an AccessKeyCache
+// (invalidated by every committed identity change), so most calls do not
+// read the store; the secret and expiry are checked on every call.
+// Thread-safe.
 #pragma once
 
 #include <string>
@@ -15,6 +18,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "common/clock.h"
+#include "controller/api/access_key_cache.h"
 #include "controller/api/auth_failure_limiter.h"
 #include "controller/core/request_context.h"
 #include "controller/store/store.h"
@@ -35,8 +39,16 @@ Credentials CredentialsOf(const grpc::ServerContext& context);
 
 class Authenticator {
  public:
+  // How long a cached key is trusted without an identity change: a safety
+  // net only (changes through the API invalidate it at once).
+  static constexpr int64_t kCacheTtlMs = 5000;
+  static constexpr size_t kCacheCapacity = 10000;
+
   Authenticator(Store& store, const Clock& clock)
-      : store_(store), clock_(clock), limiter_(10, std::chrono::seconds(60)) {}
+      : store_(store),
+        clock_(clock),
+        limiter_(10, std::chrono::seconds(60)),
+        cache_(kCacheTtlMs, kCacheCapacity) {}
 
   absl::StatusOr<RequestContext> Authenticate(const Credentials& credentials);
 
@@ -47,6 +59,7 @@ class Authenticator {
   Store& store_;
   const Clock& clock_;
   AuthFailureLimiter limiter_;
+  AccessKeyCache cache_;
 };
 
 }  // namespace gureum::controller

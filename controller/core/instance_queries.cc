@@ -53,8 +53,9 @@ absl::StatusOr<v1::DescribeInstancesResponse> InstanceQueries::Describe(
         v1::DescribeInstancesResponse response;
         const bool more = static_cast<int>(rows.size()) > page;
         if (more) rows.resize(page);
-        for (const InstanceRecord& r : rows) *response.add_instances() = ToApiInstance(r);
         if (more) response.set_next_token(EncodeNextToken(rows.back().seq));
+        response.mutable_instances()->Reserve(static_cast<int>(rows.size()));
+        for (InstanceRecord& r : rows) MoveToApiInstance(std::move(r), response.add_instances());
         return response;
       });
 }

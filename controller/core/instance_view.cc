@@ -18,48 +18,56 @@ v1::InstanceState ApiState(const std::string& state_name) {
 
 v1::Instance ToApiInstance(const InstanceRecord& r) {
   v1::Instance out;
-  out.set_instance_id(r.instance_id);
-  out.set_image_id(r.image_id);
-  out.set_instance_type(r.instance_type);
-  out.set_key_name(r.key_name);
-  *out.mutable_state() = ApiState(r.state);
-  out.mutable_state_reason()->set_code(r.reason_code);
-  out.mutable_state_reason()->set_message(r.reason_message);
-  SetTimestamp(out.mutable_launch_time(), r.launched_at);
-  SetTimestamp(out.mutable_state_transition_time(), r.state_changed_at);
-  out.mutable_placement()->set_availability_zone(r.availability_zone);
-  out.mutable_placement()->set_host_id(r.host_id);
-  out.mutable_placement()->set_group_name(r.placement_group_name);
-  out.set_host_name(r.host_name);
-  out.set_private_ip_address(r.private_ip);
-  out.set_mac_address(r.mac_address);
-  for (const auto& [key, value] : r.tags) {
-    auto* tag = out.add_tags();
-    tag->set_key(key);
-    tag->set_value(value);
-  }
-  out.set_reservation_id(r.reservation_id);
-  out.set_owner_id(r.project_id);
-  out.set_ami_launch_index(r.launch_index);
-  out.set_client_token(r.client_token);
-  out.set_vcpus(r.vcpus);
-  out.set_memory_mib(r.memory_mib);
-  out.set_root_disk_gib(r.root_disk_gib);
-  out.set_desired_state(r.desired_state);
+  MoveToApiInstance(InstanceRecord(r), &out);
+  return out;
+}
+
+void MoveToApiInstance(InstanceRecord&& r, v1::Instance* out) {
   // Instance status as EC2's status checks summarise it: unknown while the
   // host cannot be reached, ok once running.
+  const char* status = "";
   if (r.state == "terminated") {
-    out.set_instance_status("");
+    status = "";
   } else if (r.host_state != "up") {
-    out.set_instance_status("unknown");
+    status = "unknown";
   } else if (r.state == "running") {
-    out.set_instance_status("ok");
+    status = "ok";
   } else if (r.state == "pending") {
-    out.set_instance_status("initializing");
-  } else {
-    out.set_instance_status("");
+    status = "initializing";
   }
-  return out;
+  out->set_instance_status(status);
+  out->set_instance_id(std::move(r.instance_id));
+  out->set_image_id(std::move(r.image_id));
+  out->set_instance_type(std::move(r.instance_type));
+  out->set_key_name(std::move(r.key_name));
+  v1::InstanceState* state = out->mutable_state();
+  if (auto parsed = ParseState(r.state)) state->set_code(StateCode(*parsed));
+  state->set_name(std::move(r.state));
+  out->mutable_state_reason()->set_code(std::move(r.reason_code));
+  out->mutable_state_reason()->set_message(std::move(r.reason_message));
+  SetTimestamp(out->mutable_launch_time(), r.launched_at);
+  SetTimestamp(out->mutable_state_transition_time(), r.state_changed_at);
+  v1::Placement* placement = out->mutable_placement();
+  placement->set_availability_zone(std::move(r.availability_zone));
+  placement->set_host_id(std::move(r.host_id));
+  placement->set_group_name(std::move(r.placement_group_name));
+  out->set_host_name(std::move(r.host_name));
+  out->set_private_ip_address(std::move(r.private_ip));
+  out->set_mac_address(std::move(r.mac_address));
+  out->mutable_tags()->Reserve(static_cast<int>(r.tags.size()));
+  for (auto& [key, value] : r.tags) {
+    auto* tag = out->add_tags();
+    tag->set_key(std::move(key));
+    tag->set_value(std::move(value));
+  }
+  out->set_reservation_id(std::move(r.reservation_id));
+  out->set_owner_id(std::move(r.project_id));
+  out->set_ami_launch_index(r.launch_index);
+  out->set_client_token(std::move(r.client_token));
+  out->set_vcpus(r.vcpus);
+  out->set_memory_mib(r.memory_mib);
+  out->set_root_disk_gib(r.root_disk_gib);
+  out->set_desired_state(std::move(r.desired_state));
 }
 
 v1::Image ToApiImage(const ImageRecord& r) {

@@ -67,10 +67,14 @@ bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-Database::Database(const std::string& path) {
-  int rc =
-      sqlite3_open_v2(path.c_str(), &db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+Database::Database(const std::string& path, Access access) {
+  // A reader opens the file read-write all the same: a WAL reader writes its
+  // read marks to the shared-memory file; query_only keeps it from writing
+  // the database.
+  const int flags = access == Access::kReadWrite
+                        ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -80,6 +84,11 @@ Database::Database(const std::string& path) {
   // Durability settings (docs/operations.md): WAL so readers never block the
   // writer, synchronous=FULL so an acknowledged commit survives power loss,
   // a busy timeout for the (rare) external reader such as a backup.
+  sqlite3_busy_timeout(db_, 5000);
+  if (access == Access::kReadOnly) {
+    Exec("PRAGMA query_only=ON;");
+    return;
+  }
   Exec("PRAGMA journal_mode=WAL;");
   Exec("PRAGMA synchronous=FULL;");
   Exec("PRAGMA foreign_keys=ON;");
@@ -88,7 +97,6 @@ Database::Database(const std::string& path) {
   // and re-reading evicted pages from the OS (pread + copy) was the largest
   // part of the controller's time when placing (docs/benchmarks.md).
   Exec("PRAGMA cache_size=-32768;");
-  sqlite3_busy_timeout(db_, 5000);
 }
 
 Database::~Database() {
@@ -122,13 +130,37 @@ void Database::Exec(const std::string& sql) {
   }
 }
 
+void Database::ResetStatements() {
+  for (sqlite3_stmt* stmt = sqlite3_next_stmt(db_, nullptr); stmt != nullptr;
+       stmt = sqlite3_next_stmt(db_, stmt)) {
+    if (sqlite3_stmt_busy(stmt)) sqlite3_reset(stmt);
+  }
+}
+
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 int Database::Changes() const { return sqlite3_changes(db_); }
+
+ReadTransaction::ReadTransaction(Database& db) : db_(db) { db_.Exec("BEGIN"); }
+
+ReadTransaction::~ReadTransaction() {
+  // A statement left in progress would keep this snapshot after COMMIT, and
+  // the connection's next Read would not see writes committed since.
+  db_.ResetStatements();
+  for (const char* end : {"COMMIT", "ROLLBACK"}) {
+    if (sqlite3_get_autocommit(db_.handle())) return;
+    try {
+      db_.Exec(end);
+    } catch (const StoreError&) {
+      // A read transaction has nothing to keep: try the next way to end it.
+    }
+  }
+}
 
 Transaction::Transaction(Database& db) : db_(db) { db_.Exec("BEGIN IMMEDIATE"); }
 
 Transaction::~Transaction() {
   if (!done_) {
+    db_.ResetStatements();
     try {
       db_.Exec("ROLLBACK");
     } catch (const StoreError&) {
@@ -138,6 +170,12 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
+  // A statement left in progress (a point lookup stops after its row) keeps
+  // the connection's read lock after COMMIT, at the WAL position where it
+  // began: no checkpoint could copy frames past it, and the WAL grew without
+  // end (1 GB within minutes of a 100,000-instance fill, every page read
+  // searching its whole index).
+  db_.ResetStatements();
   db_.Exec("COMMIT");
   done_ = true;
 }

@@ -1,9 +1,11 @@
 // Database: one SQLite connection (WAL, foreign keys on) with a cache of
 // prepared statements, and Statement/Transaction helpers for repositories.
+// The store's writer opens it read-write; its readers (read_connection_pool.h)
+// open it read-only (PRAGMA query_only).
 //
 // Thread safety: a Database is used by one thread at a time; Store (store.h)
-// serialises access with its mutex. Errors inside the store layer are thrown
-// as StoreError and converted to absl::Status by Store before they leave it.
+// serialises the writer with its mutex and lends each reader to one Read. Errors inside the store
+// layer are thrown as StoreError and converted to absl::Status by Store before they leave it.
 #pragma once
 
 #include <sqlite3.h>
@@ -60,8 +62,12 @@ class Statement {
 
 class Database {
  public:
+  enum class Access { kReadWrite, kReadOnly };
+
   // Opens (creating if needed) the file at `path`; ":memory:" for tests.
-  explicit Database(const std::string& path);
+  // kReadOnly needs an existing WAL database (the writer's) and refuses
+  // every write (PRAGMA query_only).
+  explicit Database(const std::string& path, Access access = Access::kReadWrite);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -71,6 +77,10 @@ class Database {
   // Runs one or more statements without results (DDL, pragmas).
   void Exec(const std::string& sql);
 
+  // Resets every statement still in progress (stepped but not to its end),
+  // so that none keeps a read transaction open.
+  void ResetStatements();
+
   int64_t LastInsertRowId() const;
   int Changes() const;
   sqlite3* handle() const { return db_; }
@@ -78,6 +88,20 @@ class Database {
  private:
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+// BEGIN ... COMMIT of a reader: the statements between them see one snapshot
+// of the database, the one of the first statement. Ends (releasing the
+// snapshot) when destroyed.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Database& db_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed uncommitted.

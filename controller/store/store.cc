@@ -1,10 +1,12 @@
 #include "controller/store/store.h"
 
+#include <cstring>
+
 #include "controller/store/migrations.h"
 
 namespace gureum::controller {
 
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int read_connections) {
   std::unique_ptr<Store> store;
   try {
     store.reset(new Store(path));
@@ -13,7 +15,28 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   }
   std::lock_guard lock(store->mutex_);
   if (absl::Status status = Migrate(store->db_); !status.ok()) return status;
+  sqlite3_update_hook(store->db_.handle(), &Store::OnRowChange, store.get());
+  if (!path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0) {
+    store->readers_ = std::make_unique<ReadConnectionPool>(path, read_connections);
+    try {
+      store->readers_->OpenAll();
+    } catch (const StoreError& e) {
+      return absl::UnavailableError(e.what());
+    }
+  }
   return store;
+}
+
+void Store::OnRowChange(void* store, int /*op*/, const char* /*database*/, const char* table,
+                        sqlite3_int64 /*rowid*/) {
+  // Called on the writer's thread inside RunGroup, which holds mutex_.
+  // Changes later rolled back count too: a needless invalidation is harmless.
+  for (const char* identity : {"access_keys", "users", "role_bindings", "projects"}) {
+    if (std::strcmp(table, identity) == 0) {
+      static_cast<Store*>(store)->identity_changed_ = true;
+      return;
+    }
+  }
 }
 
 void Store::RunGrouped(WriteJob& job) {
@@ -32,6 +55,11 @@ void Store::RunGrouped(WriteJob& job) {
     {
       std::lock_guard db_lock(mutex_);
       RunGroup(group);
+      // Committed (or not): either way, before any caller returns.
+      if (identity_changed_) {
+        identity_changed_ = false;
+        identity_generation_.fetch_add(1, std::memory_order_acq_rel);
+      }
     }
     lock.lock();
     for (WriteJob* j : group) j->done = true;

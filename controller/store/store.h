@@ -3,9 +3,13 @@
 // transaction: it commits only if the function returns OK, so a state change
 // and its event, claims and idempotency record land together or not at all.
 //
-// Thread-safe: one mutex serialises all access (SQLite has one writer anyway).
-// StoreError thrown by repositories is turned into absl::InternalError here and
-// never leaves the store.
+// Thread-safe: one mutex serialises the writer (SQLite has one writer
+// anyway). Reads do not take it: each Read borrows a read-only connection of
+// its own (read_connection_pool.h) and runs in one read transaction, so it
+// sees one consistent snapshot that holds every Write returned before it
+// began, and never waits for a group commit. StoreError thrown by
+// repositories is turned into absl::InternalError here and never leaves the
+// store.
 //
 // Group commit: Writes that arrive while another is running are queued, and
 // the next one to run takes the whole queue into ONE transaction, each
@@ -18,8 +22,11 @@
 // the group gets the error, as none of them is stored.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -29,58 +36,24 @@
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
 
-#include "controller/store/access_key_repository.h"
-#include "controller/store/audit_repository.h"
-#include "controller/store/client_token_repository.h"
 #include "controller/store/database.h"
-#include "controller/store/event_repository.h"
-#include "controller/store/host_repository.h"
-#include "controller/store/identity_repository.h"
-#include "controller/store/image_repository.h"
-#include "controller/store/instance_repository.h"
-#include "controller/store/instance_type_repository.h"
-#include "controller/store/join_token_repository.h"
-#include "controller/store/key_pair_repository.h"
-#include "controller/store/placement_group_repository.h"
-#include "controller/store/quota_repository.h"
+#include "controller/store/read_connection_pool.h"
+#include "controller/store/repositories.h"
 
 namespace gureum::controller {
 
-// The repositories of one transaction.
-struct Repositories {
-  explicit Repositories(Database& db)
-      : instances(db),
-        images(db),
-        key_pairs(db),
-        instance_types(db),
-        hosts(db),
-        events(db),
-        client_tokens(db),
-        placement_groups(db),
-        quotas(db),
-        identity(db),
-        access_keys(db),
-        audit(db),
-        join_tokens(db) {}
-  InstanceRepository instances;
-  ImageRepository images;
-  KeyPairRepository key_pairs;
-  InstanceTypeRepository instance_types;
-  HostRepository hosts;
-  EventRepository events;
-  ClientTokenRepository client_tokens;
-  PlacementGroupRepository placement_groups;
-  QuotaRepository quotas;
-  IdentityRepository identity;
-  AccessKeyRepository access_keys;
-  AuditRepository audit;
-  JoinTokenRepository join_tokens;
-};
-
 class Store {
  public:
-  // Opens the database at `path` and applies migrations.
-  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  // Read connections a Store opens (all at Open): a Read beyond these
+  // waits for one. The controller runs on few cores; more would only add
+  // page caches.
+  static constexpr int kDefaultReadConnections = 4;
+
+  // Opens the database at `path` and applies migrations. ":memory:" (tests)
+  // has no file to share, so there Reads use the writer's connection and
+  // mutex.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(
+      const std::string& path, int read_connections = kDefaultReadConnections);
 
   // Runs fn(Repositories&) in one write transaction. fn returns absl::Status
   // or absl::StatusOr<T>; the transaction commits only when it is OK.
@@ -98,15 +71,30 @@ class Store {
     return std::move(*result);
   }
 
-  // Runs fn(Repositories&) with the database to itself (a consistent view).
+  // Runs fn(Repositories&) in one read transaction on a read-only
+  // connection: a consistent snapshot holding every Write that returned
+  // before. fn must not write (the connection refuses it: InternalError).
   template <typename Fn>
   auto Read(Fn&& fn) -> std::invoke_result_t<Fn, Repositories&> {
-    std::lock_guard lock(mutex_);
     try {
-      return fn(repos_);
+      if (!readers_) {
+        std::lock_guard lock(mutex_);
+        return fn(repos_);
+      }
+      ReadConnectionPool::Lease lease = readers_->Acquire();
+      ReadTransaction tx(lease.db());
+      return fn(lease.repos());
     } catch (const StoreError& e) {
       return absl::InternalError(std::string("store: ") + e.what());
     }
+  }
+
+  // Bumped after every commit that changed projects, users, role bindings
+  // or access keys, before its Write returns: what Authenticator's cache of
+  // access keys compares to know it is current. Read it BEFORE reading what
+  // it guards, so a change committed meanwhile is never cached as current.
+  uint64_t identity_generation() const {
+    return identity_generation_.load(std::memory_order_acquire);
   }
 
   // Online backup to `path` with SQLite's backup API.
@@ -122,6 +110,9 @@ class Store {
   };
 
   explicit Store(const std::string& path) : db_(path), repos_(db_) {}
+  // sqlite3_update_hook of the writer: notes changes to identity tables.
+  static void OnRowChange(void* store, int op, const char* database, const char* table,
+                          sqlite3_int64 rowid);
   // Queues the job and returns once a group holding it has committed (or failed).
   void RunGrouped(WriteJob& job);
   // Runs the jobs in one transaction; needs mutex_.
@@ -133,8 +124,12 @@ class Store {
   bool group_running_ = false;    // guarded by queue_mutex_
 
   std::mutex mutex_;
-  Database db_;         // guarded by mutex_
-  Repositories repos_;  // guarded by mutex_
+  Database db_;                    // guarded by mutex_
+  Repositories repos_;             // guarded by mutex_
+  bool identity_changed_ = false;  // guarded by mutex_
+  std::atomic<uint64_t> identity_generation_{0};
+
+  std::unique_ptr<ReadConnectionPool> readers_;  // null for ":memory:"
 };
 
 }  // namespace gureum::controller

@@ -258,6 +258,38 @@ TEST_CASE("listing by after_seq and limit pages through every instance exactly o
   CHECK(seen == expected);
 }
 
+TEST_CASE("a listed page carries every instance's own tags, across tag batches") {
+  // This test verifies that List loads each row's tags, sorted by key, for
+  // pages larger than one tag query's batch of 100, and that instances
+  // without tags get none of their neighbours'.
+  Fixture f;
+  std::vector<InstanceRecord> rows;
+  for (int n = 1; n <= 250; ++n) {
+    InstanceRecord r = MakeInstance(n, "h-0000000a");
+    if (n % 3 != 0) r.tags = {{"n", std::to_string(n)}, {"Name", "vm-" + std::to_string(n)}};
+    rows.push_back(r);
+  }
+  f.Run([&](Repositories& repos) {
+    for (const auto& r : rows) repos.instances.Insert(r);
+  });
+  InstanceQuery q;
+  q.limit = 1000;
+  auto listed = f.Get<std::vector<InstanceRecord>>(
+      [&](Repositories& repos) { return repos.instances.List(q); });
+  REQUIRE(listed.size() == rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const int n = static_cast<int>(i + 1);
+    INFO("instance " << n);
+    CHECK(listed[i].instance_id == rows[i].instance_id);
+    if (n % 3 == 0) {
+      CHECK(listed[i].tags.empty());
+    } else {
+      CHECK(listed[i].tags ==
+            TagList{{"Name", "vm-" + std::to_string(n)}, {"n", std::to_string(n)}});
+    }
+  }
+}
+
 TEST_CASE("allocation by host sums what every non-terminated instance holds") {
   // This test verifies that AllocationByHost and the counting helpers ignore terminated instances
   // and keep hosts apart.

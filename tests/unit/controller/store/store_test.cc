@@ -1,6 +1,11 @@
 #include "controller/store/store.h"
 
+#include <chrono>
+#include <cstdio>
+#include <future>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -158,6 +163,174 @@ TEST_CASE("opening a store where no file can be created fails as unavailable") {
   auto store = Store::Open(dir / "missing-dir/gureum.db");
   REQUIRE_FALSE(store.ok());
   CHECK(store.status().code() == absl::StatusCode::kUnavailable);
+}
+
+TEST_CASE("a read runs beside a write in progress and sees what was committed before it") {
+  // This test verifies that Store::Read does not wait for the writer: while a
+  // write's function is still running, a read on another thread completes
+  // and sees the state before that write, and after the write returns, a
+  // new read sees it.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+  std::promise<void> writing;
+  std::promise<void> finish;
+  std::thread writer([&] {
+    absl::Status s = store->Write([&](Repositories& repos) {
+      repos.hosts.Upsert(MakeHost("h-00000001", "host-a"));
+      writing.set_value();
+      finish.get_future().wait();
+      return absl::OkStatus();
+    });
+    CHECK(s.ok());
+  });
+  writing.get_future().wait();
+  auto read = std::async(std::launch::async, [&] { return Hosts(*store).size(); });
+  const bool read_alone = read.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  finish.set_value();
+  writer.join();
+  REQUIRE(read_alone);
+  CHECK(read.get() == 0);
+  CHECK(Hosts(*store).size() == 1);
+}
+
+TEST_CASE("a read sees one snapshot even when a write commits in the middle of it") {
+  // This test verifies that everything one Read function reads comes from
+  // one snapshot: a write committed between two of its queries is not seen
+  // by the second, and is seen by the next Read.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+  auto counts = store->Read([&](Repositories& repos) -> absl::StatusOr<std::pair<size_t, size_t>> {
+    const size_t before = repos.hosts.List().size();
+    std::thread writer([&] {
+      CHECK(store
+                ->Write([](Repositories& w) {
+                  w.hosts.Upsert(MakeHost("h-00000001", "host-a"));
+                  return absl::OkStatus();
+                })
+                .ok());
+    });
+    writer.join();
+    return std::pair{before, repos.hosts.List().size()};
+  });
+  REQUIRE(counts.ok());
+  CHECK(counts->first == 0);
+  CHECK(counts->second == 0);
+  CHECK(Hosts(*store).size() == 1);
+}
+
+TEST_CASE("a read that leaves a query unfinished does not pin later reads to its snapshot") {
+  // This test verifies that a statement stepped to its first row only (as
+  // "does any row exist" queries do) is reset when its Read ends, so the
+  // connection's next Read sees writes committed since.
+  TempDir dir;
+  auto store = Store::Open(dir / "gureum.db", 1);  // one connection: reused every time
+  REQUIRE(store.ok());
+  for (int n = 1; n <= 3; ++n) {
+    char id[16];
+    std::snprintf(id, sizeof id, "h-%08d", n);
+    REQUIRE((*store)
+                ->Write([&](Repositories& repos) {
+                  repos.hosts.Upsert(MakeHost(id, std::string("host-") + id));
+                  return absl::OkStatus();
+                })
+                .ok());
+    auto seen = (*store)->Read([](Repositories& repos) -> absl::StatusOr<size_t> {
+      // A point lookup steps to its row and no further: left in progress.
+      repos.hosts.Get("h-00000001");
+      return repos.hosts.List().size();
+    });
+    REQUIRE(seen.ok());
+    CHECK(*seen == static_cast<size_t>(n));
+  }
+}
+
+TEST_CASE("a read that tries to write fails and changes nothing") {
+  // This test verifies that Read functions run on read-only connections.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+  absl::Status status = store->Read([](Repositories& repos) {
+    repos.hosts.Upsert(MakeHost("h-00000001", "host-a"));
+    return absl::OkStatus();
+  });
+  CHECK(status.code() == absl::StatusCode::kInternal);
+  CHECK(Hosts(*store).empty());
+}
+
+TEST_CASE("the identity generation moves with commits that change keys, users, roles or projects") {
+  // This test verifies that Store::identity_generation() is bumped by the
+  // Write that changed an identity table, before it returns, and not by
+  // writes of other tables.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+  const uint64_t start = store->identity_generation();
+  REQUIRE(store
+              ->Write([](Repositories& repos) {
+                repos.hosts.Upsert(MakeHost("h-00000001", "host-a"));
+                return absl::OkStatus();
+              })
+              .ok());
+  CHECK(store->identity_generation() == start);
+  REQUIRE(store
+              ->Write([](Repositories& repos) {
+                repos.identity.InsertProject(ProjectRecord{"p-1", "", 1});
+                return absl::OkStatus();
+              })
+              .ok());
+  const uint64_t after_project = store->identity_generation();
+  CHECK(after_project > start);
+  REQUIRE(store
+              ->Write([](Repositories& repos) {
+                repos.identity.InsertUser(UserRecord{"alice", "p-1", 1, {}});
+                repos.identity.SetRole("alice", "p-1", "member");
+                return absl::OkStatus();
+              })
+              .ok());
+  const uint64_t after_user = store->identity_generation();
+  CHECK(after_user > after_project);
+  REQUIRE(store
+              ->Write([](Repositories& repos) {
+                repos.access_keys.Insert(
+                    AccessKeyRecord{"GK1", "alice", "salt", "hash", "active", 1, 0});
+                return absl::OkStatus();
+              })
+              .ok());
+  const uint64_t after_key = store->identity_generation();
+  CHECK(after_key > after_user);
+  REQUIRE(store
+              ->Write([](Repositories& repos) {
+                repos.access_keys.SetStatus("GK1", "inactive");
+                return absl::OkStatus();
+              })
+              .ok());
+  CHECK(store->identity_generation() > after_key);
+}
+
+TEST_CASE("a write that left a lookup unfinished does not keep the WAL from being checkpointed") {
+  // This test verifies that after a Write returns, its connection holds no
+  // read lock (a point lookup is left in progress by design), so a
+  // checkpoint can copy every frame of the WAL into the database.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+  REQUIRE(store
+              ->Write([](Repositories& repos) {
+                repos.hosts.Upsert(MakeHost("h-00000001", "host-a"));
+                return absl::OkStatus();
+              })
+              .ok());
+  REQUIRE(store
+              ->Write([](Repositories& repos) {
+                repos.hosts.Get("h-00000001");  // stops after its row
+                repos.hosts.Upsert(MakeHost("h-00000002", "host-b"));
+                return absl::OkStatus();
+              })
+              .ok());
+  Database raw(dir / "gureum.db");
+  int frames = -1;
+  int copied = -1;
+  REQUIRE(sqlite3_wal_checkpoint_v2(raw.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames,
+                                    &copied) == SQLITE_OK);
+  CHECK(frames > 0);
+  CHECK(copied == frames);
 }
 
 }  // namespace gureum::controller
