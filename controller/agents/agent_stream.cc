@@ -80,10 +80,12 @@ absl::Status AgentStream::Register(const agent::v1::AgentMessage& first) {
     welcome.mutable_welcome()->set_heartbeat_interval_ms(
         static_cast<int32_t>(deps_.heartbeat_interval.count()));
     SendLocked(std::move(welcome), false);
-    dirty_ = true;  // the whole desired set, on every connect
-    MaybeBuildLocked();
   }
+  // Registered first, then the whole desired set is built: a commit after
+  // Add is announced to this session, one before it is in this first build.
+  // (Building before Add lost the launches committed in between.)
   deps_.registry.Add(session);
+  PushDesired();
   return absl::OkStatus();
 }
 
