@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   int64_t resync_ms = 2000;
   int64_t stop_timeout_s = 60;
+  int parallel_launches = 4;
 
   app.add_option("--controller", link.controller_address, "Controller address HOST:PORT")
       ->capture_default_str();
@@ -103,6 +104,10 @@ int main(int argc, char** argv) {
                  "for this long")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--parallel-launches", parallel_launches,
+                 "Define and start at most this many guests at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   CLI11_PARSE(app, argc, argv);
 
   gureum::InitLogging("agent", log_level);
@@ -149,6 +154,7 @@ int main(int argc, char** argv) {
                         DesiredStateSyncOptions{
                             .stop_timeout = std::chrono::seconds(stop_timeout_s),
                             .prepare_in_background = backend->slow_prepare,
+                            .parallel_launches = parallel_launches,
                         });
   link.cached_blobs = backend->cached_blobs;
   ControllerLink controller_link(link, *backend->driver, sync);

@@ -39,21 +39,40 @@ absl::Status DomainEventRecorder::Start(const std::string& uri) {
 
 int DomainEventRecorder::OnLifecycle(virConnectPtr /*conn*/, virDomainPtr domain, int event,
                                      int /*detail*/, void* opaque) {
-  if (event != VIR_DOMAIN_EVENT_STARTED) return 0;
+  if (event != VIR_DOMAIN_EVENT_STARTED && event != VIR_DOMAIN_EVENT_SUSPENDED &&
+      event != VIR_DOMAIN_EVENT_RESUMED) {
+    return 0;
+  }
   const int64_t now = WallMillis();
   const char* name = virDomainGetName(domain);
   if (name == nullptr) return 0;
   auto* self = static_cast<DomainEventRecorder*>(opaque);
   std::lock_guard lock(self->mutex_);
-  self->started_ms_.emplace(name, now);
+  if (event == VIR_DOMAIN_EVENT_STARTED) {
+    self->runs_.try_emplace(name, FirstRun{Phase::kStarted, now});  // the first start only
+    return 0;
+  }
+  auto it = self->runs_.find(name);
+  if (it == self->runs_.end()) return 0;
+  FirstRun& run = it->second;
+  if (run.phase == Phase::kStarted && event == VIR_DOMAIN_EVENT_SUSPENDED) {
+    // Suspended before anything else happened: started paused, not yet running.
+    run.phase = Phase::kPausedAtStart;
+    run.running_ms.reset();
+  } else if (run.phase == Phase::kPausedAtStart && event == VIR_DOMAIN_EVENT_RESUMED) {
+    run.phase = Phase::kDone;
+    run.running_ms = now;
+  } else if (run.phase == Phase::kStarted) {
+    run.phase = Phase::kDone;
+  }
   return 0;
 }
 
-std::optional<int64_t> DomainEventRecorder::StartedAtMs(const std::string& domain_name) const {
+std::optional<int64_t> DomainEventRecorder::RunningAtMs(const std::string& domain_name) const {
   std::lock_guard lock(mutex_);
-  auto it = started_ms_.find(domain_name);
-  if (it == started_ms_.end()) return std::nullopt;
-  return it->second;
+  auto it = runs_.find(domain_name);
+  if (it == runs_.end()) return std::nullopt;
+  return it->second.running_ms;
 }
 
 void DomainEventRecorder::Stop() {

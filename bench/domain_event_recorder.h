@@ -1,8 +1,9 @@
 // DomainEventRecorder: the benchmark's own libvirt connection with
-// libvirt's default event loop on a thread of its own, recording the
-// wall-clock time (ms since the epoch) at which VIR_DOMAIN_EVENT_STARTED
-// arrived for each domain name (the first one only). Gureum's overhead is
-// measured up to that moment. Thread-safe.
+// libvirt's default event loop on a thread of its own, recording for each
+// domain name the wall-clock time (ms since the epoch) at which its guest
+// first ran: VIR_DOMAIN_EVENT_STARTED, or, for a domain started paused
+// (STARTED then SUSPENDED), the RESUMED that let its vCPUs run. Gureum's
+// overhead is measured up to that moment. Thread-safe.
 #pragma once
 
 #include <libvirt/libvirt.h>
@@ -31,8 +32,8 @@ class DomainEventRecorder {
   absl::Status Start(const std::string& uri);
   // The connection (for the bench's own libvirt calls); valid after Start.
   virConnectPtr connection() const { return conn_; }
-  // When STARTED arrived for `domain_name`, or nothing yet.
-  std::optional<int64_t> StartedAtMs(const std::string& domain_name) const;
+  // When the guest of `domain_name` first ran, or nothing yet.
+  std::optional<int64_t> RunningAtMs(const std::string& domain_name) const;
 
  private:
   static int OnLifecycle(virConnectPtr conn, virDomainPtr domain, int event, int detail,
@@ -44,7 +45,12 @@ class DomainEventRecorder {
   std::atomic<bool> stopping_{false};
   std::thread loop_;
   mutable std::mutex mutex_;
-  std::map<std::string, int64_t> started_ms_;  // guarded by mutex_
+  enum class Phase { kStarted, kPausedAtStart, kDone };
+  struct FirstRun {
+    Phase phase = Phase::kStarted;
+    std::optional<int64_t> running_ms;
+  };
+  std::map<std::string, FirstRun> runs_;  // guarded by mutex_
 };
 
 // Wall-clock milliseconds since the epoch.

@@ -1,5 +1,8 @@
 #include "agent/sync/desired_state_sync.h"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
 #include <utility>
 
 #include <absl/strings/numbers.h>
@@ -90,6 +93,8 @@ ConvergeResult DesiredStateSync::Converge() {
     for (const auto& [id, domain] : domains) result.all.push_back(Observe(domain));
   } else {
     std::set<std::string> seen;
+    std::vector<const v1::DesiredInstance*> entries;
+    std::vector<std::optional<DomainInfo>> found;
     for (const v1::DesiredInstance& d : desired->instances()) {
       if (d.instance_id().empty() || !seen.insert(d.instance_id()).second) {
         spdlog::warn("sync: ignoring desired entry with empty or repeated id '{}'",
@@ -97,11 +102,39 @@ ConvergeResult DesiredStateSync::Converge() {
         continue;
       }
       auto it = domains.find(d.instance_id());
-      std::optional<DomainInfo> domain;
-      if (it != domains.end()) domain = it->second;
-      v1::ObservedInstance o = ConvergeOne(d, std::move(domain));
+      entries.push_back(&d);
+      found.push_back(it != domains.end() ? std::optional<DomainInfo>(it->second) : std::nullopt);
+    }
+    // Tracks are made here, on this thread: the launches below run in parallel.
+    std::vector<Track*> tracks;
+    tracks.reserve(entries.size());
+    for (const v1::DesiredInstance* d : entries) tracks.push_back(&tracks_[d->instance_id()]);
+    std::vector<v1::ObservedInstance> observed(entries.size());
+    std::vector<size_t> launches;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (Launches(*entries[i], found[i])) {
+        launches.push_back(i);
+      } else {
+        observed[i] = ConvergeOne(*entries[i], std::move(found[i]), *tracks[i]);
+      }
+    }
+    std::atomic<size_t> next_launch{0};
+    auto launch_worker = [&] {
+      for (size_t k = next_launch++; k < launches.size(); k = next_launch++) {
+        const size_t i = launches[k];
+        observed[i] = ConvergeOne(*entries[i], std::move(found[i]), *tracks[i]);
+      }
+    };
+    std::vector<std::thread> workers;
+    const size_t parallel =
+        std::min(launches.size(), static_cast<size_t>(std::max(options_.parallel_launches, 1)));
+    for (size_t w = 1; w < parallel; ++w) workers.emplace_back(launch_worker);
+    launch_worker();
+    for (std::thread& worker : workers) worker.join();
+    for (size_t i = 0; i < entries.size(); ++i) {
+      v1::ObservedInstance& o = observed[i];
       if (o.state() != v1::OBSERVED_ABSENT && o.state() != v1::OBSERVED_FAILED) {
-        o.set_private_ip_address(d.spec().private_ip_address());
+        o.set_private_ip_address(entries[i]->spec().private_ip_address());
       }
       result.all.push_back(std::move(o));
     }
@@ -138,10 +171,21 @@ ConvergeResult DesiredStateSync::Converge() {
   return result;
 }
 
+bool DesiredStateSync::Launches(const v1::DesiredInstance& desired,
+                                const std::optional<DomainInfo>& domain) {
+  switch (desired.power()) {
+    case v1::DESIRED_RUNNING:
+      return !domain || IsOff(domain->state) || domain->state == PowerState::kCrashed;
+    case v1::DESIRED_STOPPED:
+      return !domain;
+    default:
+      return false;
+  }
+}
+
 v1::ObservedInstance DesiredStateSync::ConvergeOne(const v1::DesiredInstance& desired,
-                                                   std::optional<DomainInfo> domain) {
+                                                   std::optional<DomainInfo> domain, Track& track) {
   const std::string& id = desired.instance_id();
-  Track& track = tracks_[id];
   std::string fingerprint = desired.SerializeAsString();
   if (track.failed_for) {
     if (*track.failed_for == fingerprint) {

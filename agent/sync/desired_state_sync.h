@@ -61,6 +61,10 @@ struct DesiredStateSyncOptions {
   // Run Prepare off the converge thread and report BUILDING meanwhile (for
   // artifacts that download images); off, Prepare runs inside Converge.
   bool prepare_in_background = false;
+  // How many new or powered-off instances one pass defines and starts at once
+  // (each on its own thread): a libvirt start is about a second of QEMU
+  // starting, so a batch placed on this host should not queue behind it.
+  int parallel_launches = 1;
 };
 
 struct ConvergeResult {
@@ -126,7 +130,10 @@ class DesiredStateSync {
   };
 
   v1::ObservedInstance ConvergeOne(const v1::DesiredInstance& desired,
-                                   std::optional<DomainInfo> domain);
+                                   std::optional<DomainInfo> domain, Track& track);
+  // Whether converging this entry defines or starts a guest (slow: it is
+  // worth a thread of its own).
+  static bool Launches(const v1::DesiredInstance& desired, const std::optional<DomainInfo>& domain);
   v1::ObservedInstance EnsureRunning(const v1::DesiredInstance& desired,
                                      std::optional<DomainInfo> domain, Track& track,
                                      const std::string& fingerprint);

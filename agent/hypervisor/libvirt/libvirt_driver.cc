@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <future>
 #include <utility>
 
 #include <absl/strings/str_cat.h>
@@ -268,19 +269,6 @@ absl::Status LibvirtDriver::Define(const DomainSpec& spec) {
   }
   absl::StatusOr<LibvirtGuest> guest = LibvirtGuest::Define(conn->get(), *xml);
   if (!guest.ok()) return guest.status();
-
-  // The domain, defined first, records the reservation in its metadata: if
-  // the agent dies right here, Undefine still finds and removes it.
-  if (!metadata.dhcp_ip.empty()) {
-    absl::Status reserved =
-        Network(network).AddDhcpHost({metadata.dhcp_mac, metadata.dhcp_ip, spec.instance_id});
-    if (!reserved.ok()) {
-      if (absl::Status undo = guest->Undefine(); !undo.ok()) {
-        spdlog::error("libvirt: cannot undo define of {}: {}", name, std::string(undo.message()));
-      }
-      return reserved;
-    }
-  }
   spdlog::info("libvirt: defined {} ({} vCPU, {} MiB, {})", name, spec.vcpus, spec.memory_mib,
                virt_type_.virt_type);
   return absl::OkStatus();
@@ -290,7 +278,7 @@ absl::Status LibvirtDriver::Start(const std::string& instance_id) {
   ForgetReboot(instance_id);
   absl::StatusOr<Owned> owned = FindOwned(instance_id);
   if (!owned.ok()) return owned.status();
-  if (absl::Status started = owned->guest.Start(); !started.ok()) return started;
+  if (absl::Status started = StartWithReservation(*owned); !started.ok()) return started;
 
   std::lock_guard<std::mutex> lock(mu_);
   absl::StatusOr<InstanceMetadata> metadata = ReadMetadata(owned->guest);
@@ -305,6 +293,33 @@ absl::Status LibvirtDriver::Start(const std::string& instance_id) {
                  std::string(recorded.message()));
   }
   return absl::OkStatus();
+}
+
+absl::Status LibvirtDriver::StartWithReservation(Owned& owned) {
+  const InstanceMetadata& metadata = owned.metadata;
+  if (metadata.dhcp_ip.empty()) return owned.guest.Start();
+  // The reservation must be in dnsmasq before the guest's first DHCP request,
+  // and libvirt takes ~0.4 s to add one (it rewrites the network's files and
+  // signals dnsmasq): as long as QEMU takes to start. So QEMU starts with its
+  // vCPUs stopped while the reservation is made (idempotent: a restart finds
+  // it in place), and the guest runs only once both are done.
+  std::future<absl::Status> reserved = std::async(std::launch::async, [&] {
+    return Network(metadata.dhcp_network)
+        .AddDhcpHost({metadata.dhcp_mac, metadata.dhcp_ip, metadata.instance_id});
+  });
+  const absl::Status started = owned.guest.StartPaused();
+  const absl::Status reservation = reserved.get();
+  // The reservation's refusal says more than the start it made fail.
+  if (!started.ok()) return reservation.ok() ? started : reservation;
+  const absl::Status resumed = reservation.ok() ? owned.guest.Resume() : reservation;
+  if (!resumed.ok()) {
+    // Started here, so powered off here: no guest runs without its address.
+    if (absl::Status off = owned.guest.Destroy(); !off.ok()) {
+      spdlog::error("libvirt: cannot power off {} after a failed start: {}", owned.guest.Name(),
+                    std::string(off.message()));
+    }
+  }
+  return resumed;
 }
 
 absl::Status LibvirtDriver::Shutdown(const std::string& instance_id) {

@@ -66,9 +66,13 @@ class LibvirtDriver final : public HypervisorDriver {
   LibvirtNetwork& Network(const std::string& name);
 
   absl::StatusOr<HostCapabilities> Capabilities() override;
-  // Also ensures the NIC's network runs and, when the spec has a MAC and
-  // metadata["private_ip"], reserves that IP for the MAC in its DHCP server.
+  // Also ensures the NIC's network runs. When the spec has a MAC and
+  // metadata["private_ip"], the domain's metadata records the reservation of
+  // that IP for the MAC, which Start makes.
   absl::Status Define(const DomainSpec& spec) override;
+  // Makes the DHCP reservation recorded at Define (if not already there)
+  // while QEMU starts paused, then lets the guest run: it never boots
+  // without its address reserved. A failed reservation powers it off again.
   absl::Status Start(const std::string& instance_id) override;
   absl::Status Shutdown(const std::string& instance_id) override;
   absl::Status PowerOff(const std::string& instance_id) override;
@@ -77,7 +81,7 @@ class LibvirtDriver final : public HypervisorDriver {
   // powered off and started again by the next List(). Pending reboots live in
   // memory: after an agent restart an ignored reboot is not escalated.
   absl::Status Reboot(const std::string& instance_id) override;
-  // Also removes the DHCP reservation Define made and releases the guest's
+  // Also removes the DHCP reservation Start made and releases the guest's
   // DHCP lease (best effort: a failure is logged, the lease then expires).
   absl::Status Undefine(const std::string& instance_id) override;
   absl::Status SetMetadata(const std::string& instance_id,
@@ -104,6 +108,9 @@ class LibvirtDriver final : public HypervisorDriver {
   absl::StatusOr<Owned> FindOwned(const std::string& instance_id);
   bool IsOurs(const InstanceMetadata& metadata) const;
   absl::StatusOr<DomainInfo> Describe(const Owned& owned);
+  // Starts the domain with its DHCP reservation in place before the guest
+  // runs (made alongside QEMU's start).
+  absl::Status StartWithReservation(Owned& owned);
   absl::Status WriteMetadata(LibvirtGuest& guest, const InstanceMetadata& metadata);
   // Forgets a pending reboot (the guest reset, or power was changed since).
   void ForgetReboot(const std::string& instance_id);

@@ -151,6 +151,16 @@ absl::Status LibvirtGuest::Start() {
   return absl::OkStatus();
 }
 
+absl::Status LibvirtGuest::StartPaused() {
+  if (virDomainCreateWithFlags(domain_.get(), VIR_DOMAIN_START_PAUSED) < 0) return Fail("start");
+  return absl::OkStatus();
+}
+
+absl::Status LibvirtGuest::Resume() {
+  if (virDomainResume(domain_.get()) < 0) return Fail("resume");
+  return absl::OkStatus();
+}
+
 absl::Status LibvirtGuest::Shutdown() {
   if (virDomainShutdownFlags(domain_.get(), VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) < 0) {
     return Fail("shut down");

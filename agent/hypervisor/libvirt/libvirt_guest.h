@@ -43,6 +43,9 @@ class LibvirtGuest {
   // FailedPrecondition (from libvirt's "operation invalid") when the domain is
   // in the wrong state for the request.
   absl::Status Start();
+  // Starts QEMU with its vCPUs stopped; Resume lets them run.
+  absl::Status StartPaused();
+  absl::Status Resume();
   absl::Status Shutdown();  // ACPI power button; returns at once
   absl::Status Destroy();   // pull the plug
   absl::Status Reboot();    // ACPI; the domain stays active across it

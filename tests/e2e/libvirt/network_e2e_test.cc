@@ -5,6 +5,7 @@
 
 #include <absl/strings/ascii.h>
 #include "tests/e2e/libvirt/e2e_env.h"
+#include "tests/e2e/libvirt/tiny_guest_image.h"
 #include "tests/support/raw_connection.h"
 #include "tests/support/test_network.h"
 
@@ -70,10 +71,12 @@ TEST_CASE("a libvirt network is started on demand and keeps DHCP reservations id
   CHECK(absl::IsNotFound(env.driver->Network("gureum-e2e-missing-" + env.suffix).EnsureActive()));
 }
 
-TEST_CASE("a libvirt Define whose reservation is refused leaves no domain behind") {
-  // This test verifies that Define undoes the domain it defined when the DHCP
-  // reservation cannot be made (here: the IP is already reserved for another
-  // MAC), and that a missing network fails Define with FailedPrecondition.
+TEST_CASE("a libvirt Start whose reservation is refused leaves the guest powered off") {
+  // This test verifies that Start, which makes the DHCP reservation while QEMU
+  // starts paused, powers the guest off again when the reservation cannot be
+  // made (here: the IP is already reserved for another MAC), so no guest runs
+  // without its address; that Define reserves nothing; and that a missing
+  // network fails Define with FailedPrecondition.
   RawConnection raw;
   E2eEnv env;
   TestNetwork test_network(raw, env.suffix);
@@ -81,19 +84,32 @@ TEST_CASE("a libvirt Define whose reservation is refused leaves no domain behind
   REQUIRE(network.EnsureActive().ok());
   const DhcpHost taken{env.NewMac(), test_network.Ip(70), "taken"};
   REQUIRE(network.AddDhcpHost(taken).ok());
+  const TinyGuestImage image = TinyGuestImage::Build(env.dir.path() / "image", env.suffix);
 
   DomainSpec spec;
   spec.instance_id = env.NewInstanceId();
-  spec.kernel_path = "/boot/vmlinuz-never-started";
-  spec.memory_mib = 64;
+  spec.kernel_path = image.kernel_path;
+  spec.initrd_path = image.initrd_path;
+  spec.memory_mib = 128;
   spec.mac_address = env.NewMac();
   spec.network = test_network.name();
   spec.metadata = {{"private_ip", taken.ip}};
-  CHECK(absl::IsAlreadyExists(env.driver->Define(spec)));
-  CHECK_FALSE(raw.DomainExists("gureum-" + spec.instance_id));
+  REQUIRE(env.driver->Define(spec).ok());
   absl::StatusOr<std::vector<DhcpHost>> hosts = network.ListDhcpHosts();
   REQUIRE(hosts.ok());
   CHECK(*hosts == std::vector<DhcpHost>{taken});
+
+  const absl::Status started = env.driver->Start(spec.instance_id);
+  CHECK(absl::IsAlreadyExists(started));
+  CHECK_THAT(std::string(started.message()), Catch::Contains(taken.ip));
+  absl::StatusOr<DomainInfo> info = env.driver->Info(spec.instance_id);
+  REQUIRE(info.ok());
+  CHECK(info->state == PowerState::kShutoff);
+  hosts = network.ListDhcpHosts();
+  REQUIRE(hosts.ok());
+  CHECK(*hosts == std::vector<DhcpHost>{taken});
+  REQUIRE(env.driver->Undefine(spec.instance_id).ok());
+  CHECK_FALSE(raw.DomainExists("gureum-" + spec.instance_id));
 
   spec.network = "gureum-e2e-missing-" + env.suffix;
   CHECK(absl::IsFailedPrecondition(env.driver->Define(spec)));
