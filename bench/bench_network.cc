@@ -1,5 +1,7 @@
 #include "bench/bench_network.h"
 
+#include <filesystem>
+
 namespace gureum::bench {
 
 void BenchNetwork::Remove() {
@@ -14,10 +16,22 @@ absl::Status BenchNetwork::Create() {
   Remove();
   // Bridge names are limited to 15 characters.
   const std::string bridge = "gbench" + prefix_.substr(prefix_.rfind('.') + 1);
+  std::string options;
+  if (!hosts_dir_.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(hosts_dir_, error);
+    // dnsmasq drops its privileges: it must be able to read the directory.
+    std::filesystem::permissions(hosts_dir_, std::filesystem::perms(0755), error);
+    if (error) return absl::InternalError("cannot create " + hosts_dir_ + ": " + error.message());
+    options =
+        "<dnsmasq:options xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>"
+        "<dnsmasq:option value='dhcp-hostsdir=" +
+        hosts_dir_ + "'/></dnsmasq:options>";
+  }
   const std::string xml = "<network><name>" + name_ + "</name><bridge name='" + bridge +
                           "' stp='off'/><ip address='" + prefix_ +
                           ".1' netmask='255.255.255.0'><dhcp><range start='" + prefix_ +
-                          ".100' end='" + prefix_ + ".200'/></dhcp></ip></network>";
+                          ".100' end='" + prefix_ + ".200'/></dhcp></ip>" + options + "</network>";
   virNetworkPtr network = virNetworkDefineXML(conn_, xml.c_str());
   if (network == nullptr) return absl::InternalError("cannot define network " + name_);
   created_ = true;

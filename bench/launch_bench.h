@@ -27,6 +27,9 @@ struct LaunchBenchOptions {
   std::string images_dir;
   std::string libvirt_uri = "qemu:///system";
   std::string subnet = "10.232.77";  // first three octets of the bench network
+  // Reservations through dnsmasq's hosts directory (files) rather than
+  // libvirt's virNetworkUpdate.
+  bool dhcp_hosts_dir = true;
   std::string instance_type = "g1.nano";
   std::string api_key;
   int launches = 10;    // of each kind, alternating

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   app.add_option("--libvirt-uri", o.libvirt_uri)->capture_default_str();
   app.add_option("--subnet", o.subnet, "first three octets of the bench's libvirt network")
       ->capture_default_str();
+  app.add_flag("!--network-update", o.dhcp_hosts_dir,
+               "reserve addresses with libvirt's virNetworkUpdate instead of a dnsmasq "
+               "hosts directory in the bench network");
   app.add_option("--instance-type", o.instance_type)->capture_default_str();
   app.add_option("--idle-settle-s", o.idle_settle_s, "wait before reading the idle agent's RSS")
       ->capture_default_str();

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -44,8 +45,9 @@ std::set<int> UsedThirdOctets(virConnectPtr conn) {
 
 }  // namespace
 
-TestNetwork::TestNetwork(const RawConnection& conn, const std::string& suffix)
-    : conn_(conn), name_("gureum-e2e-" + suffix) {
+TestNetwork::TestNetwork(const RawConnection& conn, const std::string& suffix,
+                         std::string hosts_dir)
+    : conn_(conn), name_("gureum-e2e-" + suffix), hosts_dir_(std::move(hosts_dir)) {
   const std::set<int> used = UsedThirdOctets(conn.get());
   std::mt19937 random(std::random_device{}());
   for (int attempt = 0; attempt < 100 && third_octet_ == 0; ++attempt) {
@@ -58,7 +60,7 @@ TestNetwork::TestNetwork(const RawConnection& conn, const std::string& suffix)
   const std::string xml = "<network><name>" + name_ + "</name><bridge name='" + bridge +
                           "' stp='off'/><ip address='" + Ip(1) +
                           "' netmask='255.255.255.0'><dhcp><range start='" + Ip(100) + "' end='" +
-                          Ip(200) + "'/></dhcp></ip></network>";
+                          Ip(200) + "'/></dhcp></ip>" + DnsmasqOptions() + "</network>";
   virNetworkPtr network = virNetworkDefineXML(conn.get(), xml.c_str());
   if (network == nullptr) throw std::runtime_error("cannot define test network " + name_);
   virNetworkFree(network);
@@ -70,6 +72,18 @@ TestNetwork::~TestNetwork() {
   if (virNetworkIsActive(network) == 1) virNetworkDestroy(network);
   virNetworkUndefine(network);
   virNetworkFree(network);
+  std::error_code ignored;
+  if (!hosts_dir_.empty()) std::filesystem::remove_all(hosts_dir_, ignored);
+}
+
+std::string TestNetwork::DnsmasqOptions() const {
+  if (hosts_dir_.empty()) return "";
+  std::filesystem::create_directories(hosts_dir_);
+  // dnsmasq drops its privileges: it must be able to read the directory.
+  std::filesystem::permissions(hosts_dir_, std::filesystem::perms(0755));
+  return "<dnsmasq:options xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>"
+         "<dnsmasq:option value='dhcp-hostsdir=" +
+         hosts_dir_ + "'/></dnsmasq:options>";
 }
 
 std::string TestNetwork::Ip(int host) const {

@@ -2,7 +2,9 @@
 // guest traffic never leaves the host bridge; a unique name, bridge and
 // 10.231.X.0/24 subnet that no interface or libvirt network on the host uses.
 // Defined but not started, so the code under test has to start it; destroyed
-// and undefined on destruction. Not thread-safe.
+// and undefined on destruction. With a `hosts_dir`, the network's dnsmasq
+// reads DHCP reservations from that directory (created here, removed on
+// destruction) as well. Not thread-safe.
 #pragma once
 
 #include <string>
@@ -13,7 +15,7 @@ namespace gureum::testing {
 
 class TestNetwork {
  public:
-  TestNetwork(const RawConnection& conn, const std::string& suffix);
+  TestNetwork(const RawConnection& conn, const std::string& suffix, std::string hosts_dir = "");
   ~TestNetwork();
   TestNetwork(const TestNetwork&) = delete;
   TestNetwork& operator=(const TestNetwork&) = delete;
@@ -31,8 +33,11 @@ class TestNetwork {
   bool IsAutostart() const;
 
  private:
+  std::string DnsmasqOptions() const;
+
   const RawConnection& conn_;
   std::string name_;
+  std::string hosts_dir_;
   int third_octet_ = 0;
 };
 

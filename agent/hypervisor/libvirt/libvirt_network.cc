@@ -85,13 +85,26 @@ absl::Status LibvirtNetwork::Update(virNetworkPtr network, unsigned int command,
   return absl::OkStatus();
 }
 
+absl::StatusOr<NetworkConfig> LibvirtNetwork::ReadConfigWithHostsDir(virNetworkPtr network) {
+  absl::StatusOr<NetworkConfig> config = ReadConfig(network);
+  if (!config.ok() || config->hosts_dir.empty()) return config;
+  absl::StatusOr<std::vector<DhcpHost>> in_dir = HostsDir(*config).List();
+  if (!in_dir.ok()) return in_dir.status();
+  config->hosts.insert(config->hosts.end(), in_dir->begin(), in_dir->end());
+  return config;
+}
+
+DhcpHostsDir LibvirtNetwork::HostsDir(const NetworkConfig& config) const {
+  return DhcpHostsDir(config.hosts_dir, "/run/libvirt/network/" + name_ + ".pid");
+}
+
 absl::Status LibvirtNetwork::AddDhcpHost(const DhcpHost& host) {
   absl::StatusOr<ConnectionRef> conn = host_->Connection();
   if (!conn.ok()) return conn.status();
   std::lock_guard<std::mutex> lock(update_mu_);
   absl::StatusOr<NetworkPtr> network = Lookup(conn->get());
   if (!network.ok()) return network.status();
-  absl::StatusOr<NetworkConfig> config = ReadConfig(network->get());
+  absl::StatusOr<NetworkConfig> config = ReadConfigWithHostsDir(network->get());
   if (!config.ok()) return config.status();
 
   const DhcpHost wanted{NormalizeMac(host.mac), host.ip, host.name};
@@ -110,6 +123,7 @@ absl::Status LibvirtNetwork::AddDhcpHost(const DhcpHost& host) {
     return absl::AlreadyExistsError(absl::StrCat("IP ", wanted.ip, " is already reserved for MAC ",
                                                  by_ip->mac, " on network ", name_));
   }
+  if (!config->hosts_dir.empty()) return HostsDir(*config).Add(wanted);
   return Update(network->get(), VIR_NETWORK_UPDATE_COMMAND_ADD_LAST, wanted);
 }
 
@@ -121,6 +135,9 @@ absl::Status LibvirtNetwork::RemoveDhcpHost(const std::string& mac) {
   if (!network.ok()) return network.status();
   absl::StatusOr<NetworkConfig> config = ReadConfig(network->get());
   if (!config.ok()) return config.status();
+  if (!config->hosts_dir.empty()) {
+    if (absl::Status removed = HostsDir(*config).Remove(mac); !removed.ok()) return removed;
+  }
   const DhcpHost* existing = config->FindByMac(mac);
   if (existing == nullptr) return absl::OkStatus();
   // Delete exactly the entry libvirt has, so its matching cannot miss.
@@ -163,7 +180,11 @@ absl::StatusOr<int> LibvirtNetwork::ReleaseLeases(const std::string& mac) {
 }
 
 absl::StatusOr<std::vector<DhcpHost>> LibvirtNetwork::ListDhcpHosts() {
-  absl::StatusOr<NetworkConfig> config = Config();
+  absl::StatusOr<ConnectionRef> conn = host_->Connection();
+  if (!conn.ok()) return conn.status();
+  absl::StatusOr<NetworkPtr> network = Lookup(conn->get());
+  if (!network.ok()) return network.status();
+  absl::StatusOr<NetworkConfig> config = ReadConfigWithHostsDir(network->get());
   if (!config.ok()) return config.status();
   return config->hosts;
 }

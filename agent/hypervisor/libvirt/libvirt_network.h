@@ -1,6 +1,9 @@
 // LibvirtNetwork: one libvirt virtual network, by name: keep it running and
-// autostarted, read its subnet, and keep DHCP host reservations (MAC -> IP) in
-// both its live and persistent definition. Thread-safe; reservation changes
+// autostarted, read its subnet, and keep DHCP host reservations (MAC -> IP):
+// as files in dnsmasq's hosts directory when the network's XML names one
+// (DhcpHostsDir: milliseconds), else in both its live and persistent
+// definition (virNetworkUpdate: ~0.5 s, libvirt rebuilds the network's
+// firewall each time). Thread-safe; reservation changes
 // through one object are serialized, because libvirt's update has no
 // compare-and-set and Gureum checks for conflicts before adding.
 #pragma once
@@ -14,6 +17,7 @@
 #include <absl/status/statusor.h>
 #include <libvirt/libvirt.h>
 
+#include "agent/hypervisor/libvirt/dhcp_hosts_dir.h"
 #include "agent/hypervisor/libvirt/libvirt_host.h"
 #include "agent/hypervisor/libvirt/network_config.h"
 
@@ -48,6 +52,7 @@ class LibvirtNetwork {
   // network is not running.
   absl::StatusOr<int> ReleaseLeases(const std::string& mac);
 
+  // Every reservation: the network definition's and its hosts directory's.
   absl::StatusOr<std::vector<DhcpHost>> ListDhcpHosts();
 
  private:
@@ -58,6 +63,9 @@ class LibvirtNetwork {
 
   absl::StatusOr<NetworkPtr> Lookup(virConnectPtr conn);
   absl::StatusOr<NetworkConfig> ReadConfig(virNetworkPtr network);
+  // ReadConfig, with the reservations of the hosts directory in `hosts`.
+  absl::StatusOr<NetworkConfig> ReadConfigWithHostsDir(virNetworkPtr network);
+  DhcpHostsDir HostsDir(const NetworkConfig& config) const;
   absl::Status Update(virNetworkPtr network, unsigned int command, const DhcpHost& host);
 
   LibvirtHost* const host_;

@@ -3,10 +3,12 @@
 #include <arpa/inet.h>
 
 #include <sstream>
+#include <string_view>
 
 #include <absl/strings/ascii.h>
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_cat.h>
+
 #include <pugixml.hpp>
 
 namespace gureum::agent {
@@ -73,6 +75,18 @@ absl::StatusOr<NetworkConfig> NetworkConfig::Parse(const std::string& xml) {
                               host.attribute("ip").value(), host.attribute("name").value()});
     }
     break;
+  }
+  // <dnsmasq:options> (libvirt writes the namespace prefix it was given,
+  // "dnsmasq" by convention; any prefix is accepted).
+  for (pugi::xml_node options : network.children()) {
+    if (!std::string_view(options.name()).ends_with(":options")) continue;
+    for (pugi::xml_node option : options.children()) {
+      const std::string_view value = option.attribute("value").value();
+      constexpr std::string_view kHostsDir = "dhcp-hostsdir=";
+      if (std::string_view(option.name()).ends_with(":option") && value.starts_with(kHostsDir)) {
+        config.hosts_dir = std::string(value.substr(kHostsDir.size()));
+      }
+    }
   }
   return config;
 }

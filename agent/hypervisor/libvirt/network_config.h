@@ -29,6 +29,10 @@ struct NetworkConfig {
   std::string dhcp_start;
   std::string dhcp_end;
   std::vector<DhcpHost> hosts;
+  // The directory of dnsmasq's `dhcp-hostsdir` option, if the network's XML
+  // passes one (<dnsmasq:options>): reservations then go there as files
+  // (DhcpHostsDir) instead of through virNetworkUpdate.
+  std::string hosts_dir;
 
   // Parses the first IPv4 <ip> of a network XML. InvalidArgument if the XML
   // is malformed; a network without IPv4 has an empty address.

@@ -60,7 +60,9 @@ TEST_CASE("a libvirt guest goes through its whole lifecycle from define to undef
   // states.
   RawConnection raw;
   E2eEnv env;
-  TestNetwork network(raw, env.suffix);
+  // Reservations as files in dnsmasq's hosts directory: the guest printing the
+  // reserved address proves dnsmasq read the file before the guest asked.
+  TestNetwork network(raw, env.suffix, "/tmp/gureum-e2e-dhcp-" + env.suffix);
   const std::string token = "token-" + env.suffix;
   const TinyGuestImage image = TinyGuestImage::Build(env.dir.path() / "image", token);
 

@@ -1,5 +1,7 @@
 // End-to-end: libvirt networks and DHCP reservations through the driver.
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
 #include <catch2/catch.hpp>
 
@@ -69,6 +71,45 @@ TEST_CASE("a libvirt network is started on demand and keeps DHCP reservations id
   CHECK(PersistentXml(raw, test_network.name()).find(host.mac) == std::string::npos);
 
   CHECK(absl::IsNotFound(env.driver->Network("gureum-e2e-missing-" + env.suffix).EnsureActive()));
+}
+
+TEST_CASE("a network with a dnsmasq hosts directory keeps reservations there as files") {
+  // This test verifies that on a network whose XML gives dnsmasq a
+  // dhcp-hostsdir, a reservation is a file in that directory and not an
+  // entry of the network's definition (no virNetworkUpdate), that the same
+  // conflicts are refused, and that removing it deletes the file.
+  RawConnection raw;
+  E2eEnv env;
+  const std::string dir = "/tmp/gureum-e2e-dhcp-" + env.suffix;
+  TestNetwork test_network(raw, env.suffix, dir);
+  LibvirtNetwork& network = env.driver->Network(test_network.name());
+  REQUIRE(network.EnsureActive().ok());
+  absl::StatusOr<NetworkConfig> config = network.Config();
+  REQUIRE(config.ok());
+  CHECK(config->hosts_dir == dir);
+
+  const DhcpHost host{env.NewMac(), test_network.Ip(60), "i-reserved"};
+  REQUIRE(network.AddDhcpHost(host).ok());
+  REQUIRE(network.AddDhcpHost(host).ok());
+  std::string file = dir + "/" + host.mac;
+  std::replace(file.begin() + static_cast<std::ptrdiff_t>(dir.size()), file.end(), ':', '-');
+  CHECK(std::filesystem::exists(file));
+  absl::StatusOr<std::vector<DhcpHost>> hosts = network.ListDhcpHosts();
+  REQUIRE(hosts.ok());
+  CHECK(*hosts == std::vector<DhcpHost>{host});
+  CHECK(test_network.Xml().find(host.mac) == std::string::npos);
+  CHECK(PersistentXml(raw, test_network.name()).find(host.mac) == std::string::npos);
+
+  CHECK(absl::IsAlreadyExists(network.AddDhcpHost({host.mac, test_network.Ip(61), "other"})));
+  CHECK(absl::IsAlreadyExists(network.AddDhcpHost({env.NewMac(), host.ip, "other"})));
+  CHECK(absl::IsInvalidArgument(network.AddDhcpHost({env.NewMac(), "192.0.2.7", "outside"})));
+
+  REQUIRE(network.RemoveDhcpHost(host.mac).ok());
+  REQUIRE(network.RemoveDhcpHost(host.mac).ok());
+  CHECK_FALSE(std::filesystem::exists(file));
+  hosts = network.ListDhcpHosts();
+  REQUIRE(hosts.ok());
+  CHECK(hosts->empty());
 }
 
 TEST_CASE("a libvirt Start whose reservation is refused leaves the guest powered off") {

@@ -38,6 +38,30 @@ TEST_CASE("a network's IPv4 subnet and range and reservations are parsed") {
                                                {"52:54:00:aa:bb:dd", "192.168.122.11", ""}});
 }
 
+TEST_CASE("a network's dnsmasq hosts directory is read from its dnsmasq options") {
+  // This test verifies that dhcp-hostsdir is found among the <dnsmasq:options>
+  // libvirt writes back (whatever the prefix), other options are ignored, and
+  // a network without one has no hosts directory.
+  const std::string with_dir =
+      R"(<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>
+  <name>gureum</name>
+  <bridge name='gbr0'/>
+  <ip address='10.9.0.1' netmask='255.255.255.0'><dhcp><range start='10.9.0.100' end='10.9.0.200'/></dhcp></ip>
+  <dnsmasq:options>
+    <dnsmasq:option value='log-dhcp'/>
+    <dnsmasq:option value='dhcp-hostsdir=/var/lib/gureum/dhcp-hosts/gureum'/>
+  </dnsmasq:options>
+</network>)";
+  absl::StatusOr<NetworkConfig> config = NetworkConfig::Parse(with_dir);
+  REQUIRE(config.ok());
+  CHECK(config->hosts_dir == "/var/lib/gureum/dhcp-hosts/gureum");
+  CHECK(config->address == "10.9.0.1");
+
+  absl::StatusOr<NetworkConfig> without = NetworkConfig::Parse(kDefaultWithHosts);
+  REQUIRE(without.ok());
+  CHECK(without->hosts_dir.empty());
+}
+
 TEST_CASE("reservations are found by MAC in any case and by IP") {
   // This test verifies the lookups used for idempotent adds and removals.
   absl::StatusOr<NetworkConfig> config = NetworkConfig::Parse(kDefaultWithHosts);
