@@ -10,6 +10,8 @@ void BenchNetwork::Remove() {
   if (virNetworkIsActive(network) == 1) virNetworkDestroy(network);
   virNetworkUndefine(network);
   virNetworkFree(network);
+  std::error_code ignored;
+  if (!hosts_dir_.empty()) std::filesystem::remove_all(hosts_dir_, ignored);
 }
 
 absl::Status BenchNetwork::Create() {

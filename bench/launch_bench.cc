@@ -148,7 +148,8 @@ int LaunchBench::Run() {
   DomainEventRecorder events;
   if (absl::Status s = events.Start(o.libvirt_uri); !s.ok()) return fail("libvirt events", s);
   BenchNetwork network(events.connection(), "gureum-bench-launch", o.subnet,
-                       o.dhcp_hosts_dir ? o.work_dir + "/dhcp-hosts" : "");
+                       // Beside the work dir, which the cluster empties.
+                       o.dhcp_hosts_dir ? o.work_dir + ".dhcp-hosts" : "");
   if (absl::Status s = network.Create(); !s.ok()) return fail("network", s);
 
   std::vector<std::string> controller_args{"--network", network.name()};
