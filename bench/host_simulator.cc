@@ -52,7 +52,8 @@ void HostSimulator::Stop() {
     if (stopping_) return;
     stopping_ = true;
   }
-  cv_.notify_all();
+  work_cv_.notify_all();
+  heartbeat_cv_.notify_all();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
   for (auto& host : hosts_) host->Stop();
@@ -65,13 +66,13 @@ void HostSimulator::ScheduleConverge(SimulatedHost* host) {
     if (stopping_ || !queued_.insert(host).second) return;
     queue_.push_back(host);
   }
-  cv_.notify_one();
+  work_cv_.notify_one();
 }
 
 void HostSimulator::WorkerLoop() {
   std::unique_lock lock(mutex_);
   while (true) {
-    cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (stopping_) return;
     SimulatedHost* host = queue_.front();
     queue_.pop_front();
@@ -85,7 +86,7 @@ void HostSimulator::WorkerLoop() {
 
 void HostSimulator::HeartbeatLoop() {
   std::unique_lock lock(mutex_);
-  while (!cv_.wait_for(lock, options_.heartbeat_interval, [this] { return stopping_; })) {
+  while (!heartbeat_cv_.wait_for(lock, options_.heartbeat_interval, [this] { return stopping_; })) {
     lock.unlock();
     for (auto& host : hosts_) {
       if (host->welcomed()) host->SendHeartbeat();

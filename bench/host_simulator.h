@@ -56,7 +56,12 @@ class HostSimulator {
   std::vector<std::unique_ptr<SimulatedHost>> hosts_;
 
   std::mutex mutex_;
-  std::condition_variable cv_;
+  // Workers wait on work_cv_, the heartbeat thread on heartbeat_cv_: with one
+  // variable for both, a notify_one for queued work could wake the heartbeat
+  // thread instead of a worker, and the host then waited for the next
+  // notification (a lost wakeup that left instances pending for 20 s).
+  std::condition_variable work_cv_;
+  std::condition_variable heartbeat_cv_;
   std::deque<SimulatedHost*> queue_;  // guarded by mutex_
   std::set<SimulatedHost*> queued_;   // guarded by mutex_: each host at most once
   bool stopping_ = false;             // guarded by mutex_

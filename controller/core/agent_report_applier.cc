@@ -33,6 +33,11 @@ absl::Status AgentReportApplier::Apply(
                                            " is not placed on host " + host_name);
       }
     }
+    // Only a change of what the host should run is pushed back to it: an
+    // instance reported running or stopped as asked leaves its desired set as
+    // it was, and pushing it again would cost a rebuild and a round trip per
+    // instance launched (docs/benchmarks.md).
+    bool desired_changed = false;
     using S = InstanceState;
     using agent::v1::ObservedState;
     for (int i = 0; i < report.size(); ++i) {
@@ -62,6 +67,7 @@ absl::Status AgentReportApplier::Apply(
           } else if (state == S::kRunning && r.desired_state == "running") {
             // The guest powered itself off: EC2 stops the instance.
             repos.instances.UpdateDesired(r.instance_id, "stopped", false);
+            desired_changed = true;
             status = TransitionInstance(
                 repos, changes, ctx, now, r, S::kStopped,
                 {"Client.InstanceInitiatedShutdown", "Instance initiated shutdown"});
@@ -74,11 +80,13 @@ absl::Status AgentReportApplier::Apply(
               reason = {"Client.UserInitiatedShutdown", "User initiated shutdown"};
             }
             status = TransitionInstance(repos, changes, ctx, now, r, S::kTerminated, reason);
+            desired_changed = true;  // it leaves the host's desired set
           }
           break;
         case ObservedState::OBSERVED_FAILED:
           if (state == S::kPending) {
             repos.instances.UpdateDesired(r.instance_id, "terminated", false);
+            desired_changed = true;
             status = TransitionInstance(
                 repos, changes, ctx, now, r, S::kShuttingDown,
                 {"Server.InternalError", observed.reason_message().empty()
@@ -99,6 +107,7 @@ absl::Status AgentReportApplier::Apply(
                      status.ToString());
       }
     }
+    if (!desired_changed) changes.hosts.erase(host_id);
     return absl::OkStatus();
   });
 }
