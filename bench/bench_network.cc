@@ -2,6 +2,9 @@
 
 #include <filesystem>
 
+#include "agent/hypervisor/libvirt/dhcp_hosts_dir.h"
+#include "agent/hypervisor/libvirt/network_config.h"
+
 namespace gureum::bench {
 
 void BenchNetwork::Remove() {
@@ -20,15 +23,10 @@ absl::Status BenchNetwork::Create() {
   const std::string bridge = "gbench" + prefix_.substr(prefix_.rfind('.') + 1);
   std::string options;
   if (!hosts_dir_.empty()) {
-    std::error_code error;
-    std::filesystem::create_directories(hosts_dir_, error);
-    // dnsmasq drops its privileges: it must be able to read the directory.
-    std::filesystem::permissions(hosts_dir_, std::filesystem::perms(0755), error);
-    if (error) return absl::InternalError("cannot create " + hosts_dir_ + ": " + error.message());
-    options =
-        "<dnsmasq:options xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>"
-        "<dnsmasq:option value='dhcp-hostsdir=" +
-        hosts_dir_ + "'/></dnsmasq:options>";
+    if (absl::Status created = agent::DhcpHostsDir::Create(hosts_dir_); !created.ok()) {
+      return created;
+    }
+    options = agent::DnsmasqHostsDirXml(hosts_dir_);
   }
   const std::string xml = "<network><name>" + name_ + "</name><bridge name='" + bridge +
                           "' stp='off'/><ip address='" + prefix_ +

@@ -10,6 +10,9 @@
 #include <set>
 #include <stdexcept>
 
+#include "agent/hypervisor/libvirt/dhcp_hosts_dir.h"
+#include "agent/hypervisor/libvirt/network_config.h"
+
 namespace gureum::testing {
 namespace {
 
@@ -78,12 +81,10 @@ TestNetwork::~TestNetwork() {
 
 std::string TestNetwork::DnsmasqOptions() const {
   if (hosts_dir_.empty()) return "";
-  std::filesystem::create_directories(hosts_dir_);
-  // dnsmasq drops its privileges: it must be able to read the directory.
-  std::filesystem::permissions(hosts_dir_, std::filesystem::perms(0755));
-  return "<dnsmasq:options xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>"
-         "<dnsmasq:option value='dhcp-hostsdir=" +
-         hosts_dir_ + "'/></dnsmasq:options>";
+  if (absl::Status created = agent::DhcpHostsDir::Create(hosts_dir_); !created.ok()) {
+    throw std::runtime_error(created.ToString());
+  }
+  return agent::DnsmasqHostsDirXml(hosts_dir_);
 }
 
 std::string TestNetwork::Ip(int host) const {

@@ -27,6 +27,17 @@ absl::Status Errno(const std::string& what) {
 DhcpHostsDir::DhcpHostsDir(std::string dir, std::string pid_file)
     : dir_(std::move(dir)), pid_file_(std::move(pid_file)) {}
 
+absl::Status DhcpHostsDir::Create(const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (!error) std::filesystem::permissions(dir, std::filesystem::perms(0755), error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("create DHCP hosts directory ", dir, ": ", error.message()));
+  }
+  return absl::OkStatus();
+}
+
 std::string DhcpHostsDir::Line(const DhcpHost& host) {
   std::string line = absl::StrCat(NormalizeMac(host.mac), ",", host.ip);
   if (!host.name.empty()) absl::StrAppend(&line, ",", host.name);

@@ -26,6 +26,10 @@ class DhcpHostsDir {
   // /run/libvirt/network/<name>.pid); empty: never signal.
   DhcpHostsDir(std::string dir, std::string pid_file);
 
+  // Makes `dir` (and its parents) for a network's dnsmasq to read: mode 0755,
+  // since dnsmasq drops its privileges. For whoever defines the network.
+  static absl::Status Create(const std::string& dir);
+
   // Every reservation in the directory (files that do not parse are skipped).
   absl::StatusOr<std::vector<DhcpHost>> List() const;
   // Writes the reservation's file (replacing one for the same MAC).

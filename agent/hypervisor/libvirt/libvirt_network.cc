@@ -85,13 +85,12 @@ absl::Status LibvirtNetwork::Update(virNetworkPtr network, unsigned int command,
   return absl::OkStatus();
 }
 
-absl::StatusOr<NetworkConfig> LibvirtNetwork::ReadConfigWithHostsDir(virNetworkPtr network) {
-  absl::StatusOr<NetworkConfig> config = ReadConfig(network);
-  if (!config.ok() || config->hosts_dir.empty()) return config;
-  absl::StatusOr<std::vector<DhcpHost>> in_dir = HostsDir(*config).List();
+absl::Status LibvirtNetwork::AddHostsDirEntries(NetworkConfig& config) const {
+  if (config.hosts_dir.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<DhcpHost>> in_dir = HostsDir(config).List();
   if (!in_dir.ok()) return in_dir.status();
-  config->hosts.insert(config->hosts.end(), in_dir->begin(), in_dir->end());
-  return config;
+  config.hosts.insert(config.hosts.end(), in_dir->begin(), in_dir->end());
+  return absl::OkStatus();
 }
 
 DhcpHostsDir LibvirtNetwork::HostsDir(const NetworkConfig& config) const {
@@ -104,8 +103,9 @@ absl::Status LibvirtNetwork::AddDhcpHost(const DhcpHost& host) {
   std::lock_guard<std::mutex> lock(update_mu_);
   absl::StatusOr<NetworkPtr> network = Lookup(conn->get());
   if (!network.ok()) return network.status();
-  absl::StatusOr<NetworkConfig> config = ReadConfigWithHostsDir(network->get());
+  absl::StatusOr<NetworkConfig> config = ReadConfig(network->get());
   if (!config.ok()) return config.status();
+  if (absl::Status listed = AddHostsDirEntries(*config); !listed.ok()) return listed;
 
   const DhcpHost wanted{NormalizeMac(host.mac), host.ip, host.name};
   if (!config->InSubnet(wanted.ip)) {
@@ -180,12 +180,9 @@ absl::StatusOr<int> LibvirtNetwork::ReleaseLeases(const std::string& mac) {
 }
 
 absl::StatusOr<std::vector<DhcpHost>> LibvirtNetwork::ListDhcpHosts() {
-  absl::StatusOr<ConnectionRef> conn = host_->Connection();
-  if (!conn.ok()) return conn.status();
-  absl::StatusOr<NetworkPtr> network = Lookup(conn->get());
-  if (!network.ok()) return network.status();
-  absl::StatusOr<NetworkConfig> config = ReadConfigWithHostsDir(network->get());
+  absl::StatusOr<NetworkConfig> config = Config();
   if (!config.ok()) return config.status();
+  if (absl::Status listed = AddHostsDirEntries(*config); !listed.ok()) return listed;
   return config->hosts;
 }
 

@@ -63,8 +63,9 @@ class LibvirtNetwork {
 
   absl::StatusOr<NetworkPtr> Lookup(virConnectPtr conn);
   absl::StatusOr<NetworkConfig> ReadConfig(virNetworkPtr network);
-  // ReadConfig, with the reservations of the hosts directory in `hosts`.
-  absl::StatusOr<NetworkConfig> ReadConfigWithHostsDir(virNetworkPtr network);
+  // Appends the reservations of the config's hosts directory (if it has
+  // one) to its `hosts`.
+  absl::Status AddHostsDirEntries(NetworkConfig& config) const;
   DhcpHostsDir HostsDir(const NetworkConfig& config) const;
   absl::Status Update(virNetworkPtr network, unsigned int command, const DhcpHost& host);
 

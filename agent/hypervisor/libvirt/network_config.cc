@@ -14,6 +14,9 @@
 namespace gureum::agent {
 namespace {
 
+constexpr char kDnsmasqNamespace[] = "http://libvirt.org/schemas/network/dnsmasq/1.0";
+constexpr std::string_view kHostsDirOption = "dhcp-hostsdir=";
+
 bool ParseIpv4(const std::string& text, uint32_t* out) {
   in_addr addr{};
   if (inet_pton(AF_INET, text.c_str(), &addr) != 1) return false;
@@ -82,9 +85,9 @@ absl::StatusOr<NetworkConfig> NetworkConfig::Parse(const std::string& xml) {
     if (!std::string_view(options.name()).ends_with(":options")) continue;
     for (pugi::xml_node option : options.children()) {
       const std::string_view value = option.attribute("value").value();
-      constexpr std::string_view kHostsDir = "dhcp-hostsdir=";
-      if (std::string_view(option.name()).ends_with(":option") && value.starts_with(kHostsDir)) {
-        config.hosts_dir = std::string(value.substr(kHostsDir.size()));
+      if (std::string_view(option.name()).ends_with(":option") &&
+          value.starts_with(kHostsDirOption)) {
+        config.hosts_dir = std::string(value.substr(kHostsDirOption.size()));
       }
     }
   }
@@ -129,6 +132,16 @@ std::string DefaultNatNetworkXml() {
   pugi::xml_node range = ip.append_child("dhcp").append_child("range");
   range.append_attribute("start").set_value("192.168.122.2");
   range.append_attribute("end").set_value("192.168.122.254");
+  return Serialize(doc);
+}
+
+std::string DnsmasqHostsDirXml(const std::string& dir) {
+  pugi::xml_document doc;
+  pugi::xml_node options = doc.append_child("dnsmasq:options");
+  options.append_attribute("xmlns:dnsmasq").set_value(kDnsmasqNamespace);
+  options.append_child("dnsmasq:option")
+      .append_attribute("value")
+      .set_value((std::string(kHostsDirOption) + dir).c_str());
   return Serialize(doc);
 }
 

@@ -50,6 +50,11 @@ struct NetworkConfig {
 // DHCP .2-.254.
 std::string DefaultNatNetworkXml();
 
+// <dnsmasq:options> passing the network's dnsmasq `dir` as its
+// dhcp-hostsdir (what NetworkConfig::Parse reads back as hosts_dir); goes
+// inside <network>. The directory must exist (DhcpHostsDir::Create).
+std::string DnsmasqHostsDirXml(const std::string& dir);
+
 // <host mac=... ip=... name=.../> for virNetworkUpdate.
 std::string DhcpHostXml(const DhcpHost& host);
 

@@ -57,6 +57,12 @@ TEST_CASE("a network's dnsmasq hosts directory is read from its dnsmasq options"
   CHECK(config->hosts_dir == "/var/lib/gureum/dhcp-hosts/gureum");
   CHECK(config->address == "10.9.0.1");
 
+  // What Gureum writes for a network is what it reads back.
+  absl::StatusOr<NetworkConfig> written = NetworkConfig::Parse(
+      "<network><name>n</name>" + DnsmasqHostsDirXml("/tmp/hosts dir&more") + "</network>");
+  REQUIRE(written.ok());
+  CHECK(written->hosts_dir == "/tmp/hosts dir&more");
+
   absl::StatusOr<NetworkConfig> without = NetworkConfig::Parse(kDefaultWithHosts);
   REQUIRE(without.ok());
   CHECK(without->hosts_dir.empty());
