@@ -49,6 +49,8 @@ class BenchCluster {
   HostSimulator& simulator() { return *simulator_; }
   // The controller's RSS in MiB; -1 for a controller the bench did not start.
   double ControllerRssMib() const { return controller_ ? controller_->RssMib() : -1; }
+  // The controller's CPU time so far in seconds; -1 for one it did not start.
+  double ControllerCpuSeconds() const { return controller_ ? controller_->CpuSeconds() : -1; }
 
  private:
   BenchClusterOptions options_;

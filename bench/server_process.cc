@@ -32,6 +32,22 @@ double ProcessRssMib(pid_t pid) {
   return -1;
 }
 
+double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // The command name (field 2) may hold spaces: fields are counted after its ')'.
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close + 1));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) stime = std::stod(field);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Spawn(
     const std::string& binary, const std::string& dir, const std::string& name,
     const std::vector<std::string>& server_args) {
@@ -101,5 +117,7 @@ ServerProcess::~ServerProcess() {
 }
 
 double ServerProcess::RssMib() const { return ProcessRssMib(pid_); }
+
+double ServerProcess::CpuSeconds() const { return ProcessCpuSeconds(pid_); }
 
 }  // namespace gureum::bench

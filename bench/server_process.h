@@ -37,6 +37,8 @@ class ServerProcess {
   pid_t pid() const { return pid_; }
   // Resident set size in MiB (VmRSS), or -1.
   double RssMib() const;
+  // CPU time used so far (user + system) in seconds, or -1.
+  double CpuSeconds() const;
 
  private:
   ServerProcess() = default;
@@ -46,5 +48,7 @@ class ServerProcess {
 
 // VmRSS of a process in MiB (-1 if unreadable).
 double ProcessRssMib(pid_t pid);
+// User + system CPU time of a process in seconds (-1 if unreadable).
+double ProcessCpuSeconds(pid_t pid);
 
 }  // namespace gureum::bench

@@ -8,7 +8,7 @@ absl::StatusOr<agent::v1::DesiredSet> DesiredSetBuilder::Build(const std::string
   return store_.Read([&](Repositories& repos) -> absl::StatusOr<agent::v1::DesiredSet> {
     agent::v1::DesiredSet set;
     std::map<std::string, std::optional<ImageRecord>> images;
-    for (const InstanceRecord& r : repos.instances.ListActiveOnHost(host_id)) {
+    for (const DesiredInstanceRecord& r : repos.instances.ListDesiredOnHost(host_id)) {
       auto* d = set.add_instances();
       d->set_instance_id(r.instance_id);
       if (r.desired_state == "running") {

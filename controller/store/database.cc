@@ -97,11 +97,24 @@ Database::Database(const std::string& path, Access access) {
   // and re-reading evicted pages from the OS (pread + copy) was the largest
   // part of the controller's time when placing (docs/benchmarks.md).
   Exec("PRAGMA cache_size=-32768;");
+  // Savepoint and statement journals in memory, not in temporary files: a
+  // grouped write opens a savepoint per job (Store::RunGroup), and its
+  // journal spilled to a new file on every group (pwrite into fresh page
+  // cache was a third of the writer's CPU when placing; docs/benchmarks.md).
+  Exec("PRAGMA temp_store=MEMORY;");
 }
 
 Database::~Database() {
   for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
   sqlite3_close(db_);
+}
+
+int64_t Database::TakeVmSteps() {
+  int64_t steps = 0;
+  for (auto& [sql, stmt] : statements_) {
+    steps += sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, /*resetFlg=*/1);
+  }
+  return steps;
 }
 
 Statement Database::Prepare(const std::string& sql) {

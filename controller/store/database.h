@@ -83,6 +83,11 @@ class Database {
 
   int64_t LastInsertRowId() const;
   int Changes() const;
+  // Virtual-machine steps run by this connection's cached statements since
+  // the last call (SQLITE_STMTSTATUS_VM_STEP): the work of the queries, which
+  // grows with the rows they read, so a query that should use an index and
+  // reads the whole table instead shows up here.
+  int64_t TakeVmSteps();
   sqlite3* handle() const { return db_; }
 
  private:

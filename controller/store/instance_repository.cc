@@ -205,13 +205,30 @@ std::vector<InstanceRecord> InstanceRepository::List(const InstanceQuery& q) {
   return rows;
 }
 
-std::vector<InstanceRecord> InstanceRepository::ListActiveOnHost(const std::string& host_id) {
-  Statement s = db_.Prepare(std::string("SELECT ") + kColumns +
-                            " FROM instances i JOIN hosts h ON h.host_id = i.host_id "
-                            "WHERE i.host_id = ? AND i.state != 'terminated' ORDER BY i.seq");
+std::vector<DesiredInstanceRecord> InstanceRepository::ListDesiredOnHost(
+    const std::string& host_id) {
+  Statement s = db_.Prepare(
+      "SELECT instance_id, image_id, desired_state, force_stop, reboot_token, vcpus, memory_mib, "
+      "root_disk_gib, user_data, public_key, mac_address, private_ip, network FROM instances "
+      "WHERE host_id = ? AND state != 'terminated' ORDER BY seq");
   s.Bind(1, host_id);
-  std::vector<InstanceRecord> rows;
-  while (s.Step()) rows.push_back(ReadRow(s));
+  std::vector<DesiredInstanceRecord> rows;
+  while (s.Step()) {
+    DesiredInstanceRecord& r = rows.emplace_back();
+    r.instance_id = s.Text(0);
+    r.image_id = s.Text(1);
+    r.desired_state = s.Text(2);
+    r.force_stop = s.Int(3) != 0;
+    r.reboot_token = s.Int(4);
+    r.vcpus = static_cast<int>(s.Int(5));
+    r.memory_mib = s.Int(6);
+    r.root_disk_gib = s.Int(7);
+    r.user_data = s.Blob(8);
+    r.public_key = s.Text(9);
+    r.mac_address = s.Text(10);
+    r.private_ip = s.Text(11);
+    r.network = s.Text(12);
+  }
   return rows;
 }
 

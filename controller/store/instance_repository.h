@@ -30,8 +30,10 @@ class InstanceRepository {
   std::optional<InstanceRecord> Get(const std::string& instance_id);
   // Rows ordered by seq, at most query.limit.
   std::vector<InstanceRecord> List(const InstanceQuery& query);
-  // Every instance on a host that is not terminated, by seq.
-  std::vector<InstanceRecord> ListActiveOnHost(const std::string& host_id);
+  // What the desired set needs of every instance on a host that is not
+  // terminated, by seq. Built on every change of a host's set, so it reads
+  // only those columns (a page of full records cost twice as much).
+  std::vector<DesiredInstanceRecord> ListDesiredOnHost(const std::string& host_id);
   // Instances in pending, stopping or shutting-down whose state changed
   // before `cutoff` (ms), oldest first (tags not loaded).
   std::vector<InstanceRecord> ListInTransitionSince(int64_t cutoff);

@@ -304,6 +304,9 @@ CREATE TABLE join_tokens (
   used_at    INTEGER
 );
 )sql"},
+      {6, "instances by reservation: RunInstances reads its reservation back", R"sql(
+CREATE INDEX instances_reservation ON instances(reservation_id);
+)sql"},
   };
   return kMigrations;
 }

@@ -48,6 +48,24 @@ struct InstanceRecord {
   TagList tags;
 };
 
+// What an agent is told of one instance (DesiredSetBuilder): only the columns
+// of instances that the desired set carries, read without the join to hosts.
+struct DesiredInstanceRecord {
+  std::string instance_id;
+  std::string image_id;
+  std::string desired_state;
+  bool force_stop = false;
+  int64_t reboot_token = 0;
+  int vcpus = 0;
+  int64_t memory_mib = 0;
+  int64_t root_disk_gib = 0;
+  std::string user_data;
+  std::string public_key;
+  std::string mac_address;
+  std::string private_ip;
+  std::string network;
+};
+
 struct ImageRecord {
   std::string image_id;
   std::string project_id;
