@@ -9,6 +9,7 @@
 
 #include "common/key_values.h"
 #include "common/logging.h"
+#include "common/malloc_arenas.h"
 #include "common/port_file.h"
 #include "controller/controller_server.h"
 #include "controller/security/server_credentials_factory.h"
@@ -23,6 +24,7 @@ void OnSignal(int) { g_stop = true; }
 
 int main(int argc, char** argv) {
   using namespace gureum;
+  LimitMallocArenas();
   controller::ControllerOptions options;
   std::string port_file;
   std::string log_level = "info";
