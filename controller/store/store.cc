@@ -93,7 +93,20 @@ void Store::RunGroup(const std::vector<WriteJob*>& group) {
       try {
         keep = job->run(repos_);
       } catch (const std::exception& e) {
-        job->fail(internal(e));
+        const absl::Status error = internal(e);
+        if (sqlite3_get_autocommit(db_.handle()) != 0) {
+          // SQLite rolled back the whole transaction (RAISE(ROLLBACK), an
+          // I/O or out-of-memory error), savepoint and all: nothing of the
+          // group is stored, and every job learns this job's error.
+          for (WriteJob* other : group) {
+            other->fail(other == job ? error
+                                     : absl::InternalError(
+                                           std::string(error.message()) +
+                                           " (rolled back with another write of its group)"));
+          }
+          return;
+        }
+        job->fail(error);
       }
       if (!keep) db_.Exec("ROLLBACK TO grouped_write");
       db_.Exec("RELEASE grouped_write");

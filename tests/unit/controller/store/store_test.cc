@@ -333,4 +333,61 @@ TEST_CASE("a write that left a lookup unfinished does not keep the WAL from bein
   CHECK(copied == frames);
 }
 
+TEST_CASE("a write that makes SQLite roll back its whole group fails every job with its error") {
+  // This test verifies that when one job of a group commit makes SQLite
+  // roll back the whole transaction (here a trigger's RAISE(ROLLBACK); in
+  // production an I/O or out-of-memory error), no job of the group reports
+  // success, nothing is stored, and the job that caused it gets its own
+  // error rather than that of the savepoint the rollback removed.
+  TempDir dir;
+  auto store = testing::OpenStoreOrDie(dir / "gureum.db");
+  {
+    Database raw(dir / "gureum.db");
+    raw.Exec(
+        "CREATE TRIGGER boom BEFORE INSERT ON hosts WHEN NEW.name = 'boom' "
+        "BEGIN SELECT RAISE(ROLLBACK, 'the boom trigger refused it'); END;");
+  }
+  // A first write holds the group runner until the other two are queued,
+  // so that they run together as the next group.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> holding;
+  auto first = std::async(std::launch::async, [&] {
+    return store->Write([&](Repositories& repos) {
+      holding.set_value();
+      released.wait();
+      repos.hosts.Upsert(MakeHost("h-00000001", "host-a"));
+      return absl::OkStatus();
+    });
+  });
+  holding.get_future().wait();
+  auto innocent = std::async(std::launch::async, [&] {
+    return store->Write([](Repositories& repos) {
+      repos.hosts.Upsert(MakeHost("h-00000002", "host-b"));
+      return absl::OkStatus();
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto culprit = std::async(std::launch::async, [&] {
+    return store->Write([](Repositories& repos) {
+      repos.hosts.Upsert(MakeHost("h-00000003", "boom"));
+      return absl::OkStatus();
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  release.set_value();
+
+  REQUIRE(first.get().ok());
+  const absl::Status culprit_status = culprit.get();
+  const absl::Status innocent_status = innocent.get();
+  CHECK(culprit_status.code() == absl::StatusCode::kInternal);
+  CHECK_THAT(std::string(culprit_status.message()), Catch::Contains("the boom trigger refused it"));
+  CHECK(innocent_status.code() == absl::StatusCode::kInternal);
+  CHECK_THAT(std::string(innocent_status.message()),
+             Catch::Contains("the boom trigger refused it"));
+  const std::vector<HostRecord> hosts = Hosts(*store);
+  REQUIRE(hosts.size() == 1);
+  CHECK(hosts[0].host_id == "h-00000001");
+}
+
 }  // namespace gureum::controller
