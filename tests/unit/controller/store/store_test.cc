@@ -367,14 +367,14 @@ TEST_CASE("a write that makes SQLite roll back its whole group fails every job w
       return absl::OkStatus();
     });
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // queued behind the first
   auto culprit = std::async(std::launch::async, [&] {
     return store->Write([](Repositories& repos) {
       repos.hosts.Upsert(MakeHost("h-00000003", "boom"));
       return absl::OkStatus();
     });
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // queued behind the first
   release.set_value();
 
   REQUIRE(first.get().ok());
