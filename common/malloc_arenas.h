@@ -4,7 +4,7 @@
 // each. In the controller, memory freed by one request thread (SQLite's
 // journals and page buffers, protobuf messages) stayed in that thread's
 // arena: with 100,000 instances the RSS after a placement run was 188 MiB
-// with the default arenas and 98-145 MiB with one per core
+// with the default arenas and 104 MiB with one per core
 // (docs/benchmarks.md). An operator's MALLOC_ARENA_MAX wins.
 #pragma once
 

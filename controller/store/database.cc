@@ -100,7 +100,8 @@ Database::Database(const std::string& path, Access access) {
   // Savepoint and statement journals in memory, not in temporary files: a
   // grouped write opens a savepoint per job (Store::RunGroup), and its
   // journal spilled to a new file on every group (pwrite into fresh page
-  // cache was a third of the writer's CPU when placing; docs/benchmarks.md).
+  // cache was about a quarter of the writer's CPU when placing;
+  // docs/benchmarks.md).
   Exec("PRAGMA temp_store=MEMORY;");
 }
 
