@@ -20,10 +20,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int 
     store->readers_ = std::make_unique<ReadConnectionPool>(path, read_connections);
     try {
       store->readers_->OpenAll();
+      store->checkpointer_ = std::make_unique<Checkpointer>(path);
+      store->checkpointer_->Attach(store->db_.handle());
     } catch (const StoreError& e) {
       return absl::UnavailableError(e.what());
     }
   }
+  store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
   return store;
 }
 
@@ -39,16 +42,30 @@ void Store::OnRowChange(void* store, int /*op*/, const char* /*database*/, const
   }
 }
 
+Store::~Store() {
+  if (!writer_.joinable()) return;
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_one();
+  writer_.join();
+}
+
 void Store::RunGrouped(WriteJob& job) {
   std::unique_lock lock(queue_mutex_);
   queue_.push_back(&job);
-  while (!job.done) {
-    if (group_running_) {
-      queue_cv_.wait(lock);
-      continue;
-    }
-    // No group is running: this thread runs everything queued so far.
-    group_running_ = true;
+  // The writer sleeps only on an empty queue; while it runs a group it
+  // finds this job when it comes back for the next.
+  if (queue_.size() == 1) queue_cv_.notify_one();
+  job.done_cv.wait(lock, [&job] { return job.done; });
+}
+
+void Store::WriterLoop() {
+  std::unique_lock lock(queue_mutex_);
+  while (true) {
+    queue_cv_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+    if (queue_.empty()) return;  // stopping, and nothing left to run
     std::vector<WriteJob*> group;
     group.swap(queue_);
     lock.unlock();
@@ -62,9 +79,11 @@ void Store::RunGrouped(WriteJob& job) {
       }
     }
     lock.lock();
-    for (WriteJob* j : group) j->done = true;
-    group_running_ = false;
-    queue_cv_.notify_all();
+    // Under the lock: a caller that sees done returns and destroys its job.
+    for (WriteJob* job : group) {
+      job->done = true;
+      job->done_cv.notify_one();
+    }
   }
 }
 
