@@ -80,9 +80,13 @@ absl::StatusOr<std::vector<std::string>> Scheduler::Place(std::vector<HostState>
   // Filters and weighers look at one host and the request only, and placing
   // an instance changes only the chosen host: so every host is filtered and
   // weighed once, and after each placement only the chosen host again. The
-  // scores are then what re-running the whole pipeline per instance gives
-  // (same normalisation over the candidates, same order of additions), at a
-  // fraction of the cost with thousands of hosts (docs/benchmarks.md).
+  // normalisation bounds (each weigher's lowest and highest raw value over
+  // the hosts that pass) are kept with how many hosts sit on each bound, so
+  // they are recomputed only when the chosen host was the last one on a
+  // bound or moved past one; until then only the chosen host's score
+  // changes. The scores are what re-running the whole pipeline per instance
+  // gives (same bounds, same order of additions), at a fraction of the cost
+  // with thousands of hosts (docs/benchmarks.md).
   const size_t n = hosts.size();
   const size_t w = weighers_.size();
   std::vector<char> passes(n, 0);
@@ -95,40 +99,116 @@ absl::StatusOr<std::vector<std::string>> Scheduler::Place(std::vector<HostState>
     for (size_t k = 0; k < w; ++k) raw[k * n + i] = weighers_[k]->Raw(hosts[i], request);
   };
   for (size_t i = 0; i < n; ++i) evaluate(i);
+  // Ties go to the host whose name sorts first. The cached host list is in
+  // name order already; any other order is ranked here once.
+  std::vector<size_t> rank(n);
+  for (size_t i = 0; i < n; ++i) rank[i] = i;
+  bool by_name = true;
+  for (size_t i = 1; i < n && by_name; ++i) {
+    by_name = !(hosts[i].host.name < hosts[i - 1].host.name);
+  }
+  if (!by_name) {
+    std::vector<size_t> order(rank);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return hosts[a].host.name < hosts[b].host.name; });
+    for (size_t r = 0; r < n; ++r) rank[order[r]] = r;
+  }
   std::vector<double> lo(w), hi(w), multiplier(w);
+  std::vector<int> at_lo(w), at_hi(w);  // passing hosts whose raw value is lo / hi
   for (size_t k = 0; k < w; ++k) multiplier[k] = weighers_[k]->multiplier();
-  std::vector<std::string> placed;
-  for (int count = 0; count < max_count; ++count) {
+  size_t passing = 0;
+  auto compute_bounds = [&] {
     std::fill(lo.begin(), lo.end(), std::numeric_limits<double>::max());
     std::fill(hi.begin(), hi.end(), std::numeric_limits<double>::lowest());
-    bool any = false;
+    std::fill(at_lo.begin(), at_lo.end(), 0);
+    std::fill(at_hi.begin(), at_hi.end(), 0);
+    passing = 0;
     for (size_t i = 0; i < n; ++i) {
       if (!passes[i]) continue;
-      any = true;
+      ++passing;
       for (size_t k = 0; k < w; ++k) {
-        lo[k] = std::min(lo[k], raw[k * n + i]);
-        hi[k] = std::max(hi[k], raw[k * n + i]);
+        const double v = raw[k * n + i];
+        if (v < lo[k]) {
+          lo[k] = v;
+          at_lo[k] = 0;
+        }
+        if (v > hi[k]) {
+          hi[k] = v;
+          at_hi[k] = 0;
+        }
+        at_lo[k] += v == lo[k];
+        at_hi[k] += v == hi[k];
       }
     }
-    if (!any) break;
+  };
+  std::vector<double> score(n, 0.0);
+  auto compute_score = [&](size_t i) {
+    double total = 0.0;
+    for (size_t k = 0; k < w; ++k) {
+      double normalised = hi[k] > lo[k] ? (raw[k * n + i] - lo[k]) / (hi[k] - lo[k]) : 0.0;
+      total += normalised * multiplier[k];
+    }
+    score[i] = total;
+  };
+  auto compute_scores = [&] {
+    for (size_t i = 0; i < n; ++i) {
+      if (passes[i]) compute_score(i);
+    }
+  };
+  compute_bounds();
+  compute_scores();
+  std::vector<double> before(w);
+  std::vector<std::string> placed;
+  for (int count = 0; count < max_count && passing > 0; ++count) {
     size_t best = n;
-    double best_score = 0.0;
     for (size_t i = 0; i < n; ++i) {
       if (!passes[i]) continue;
-      double score = 0.0;
-      for (size_t k = 0; k < w; ++k) {
-        double normalised = hi[k] > lo[k] ? (raw[k * n + i] - lo[k]) / (hi[k] - lo[k]) : 0.0;
-        score += normalised * multiplier[k];
-      }
-      if (best == n || score > best_score ||
-          (score == best_score && hosts[i].host.name < hosts[best].host.name)) {
+      if (best == n || score[i] > score[best] ||
+          (score[i] == score[best] && rank[i] < rank[best])) {
         best = i;
-        best_score = score;
       }
     }
     Claim(hosts[best], request, +1);
     placed.push_back(hosts[best].host.host_id);
+    // Take the chosen host off its bounds, weigh it again, put it back.
+    for (size_t k = 0; k < w; ++k) {
+      before[k] = raw[k * n + best];
+      at_lo[k] -= before[k] == lo[k];
+      at_hi[k] -= before[k] == hi[k];
+    }
+    --passing;
     evaluate(best);
+    bool stale = false;  // a bound may have moved inward: recount from scratch
+    bool moved = false;  // a bound moved outward
+    if (passes[best]) {
+      ++passing;
+      for (size_t k = 0; k < w; ++k) {
+        const double v = raw[k * n + best];
+        if (v < lo[k]) {
+          lo[k] = v;
+          at_lo[k] = 0;
+          moved = true;
+        }
+        if (v > hi[k]) {
+          hi[k] = v;
+          at_hi[k] = 0;
+          moved = true;
+        }
+        at_lo[k] += v == lo[k];
+        at_hi[k] += v == hi[k];
+      }
+    }
+    for (size_t k = 0; k < w; ++k) stale = stale || at_lo[k] == 0 || at_hi[k] == 0;
+    if (stale && passing > 0) {
+      std::vector<double> old_lo(lo), old_hi(hi);
+      compute_bounds();
+      moved = moved || lo != old_lo || hi != old_hi;
+    }
+    if (moved) {
+      compute_scores();
+    } else if (passes[best]) {
+      compute_score(best);
+    }
   }
   if (static_cast<int>(placed.size()) < min_count) {
     std::string explanation = Explain(hosts, request, static_cast<int>(placed.size()), min_count);

@@ -1,6 +1,7 @@
 #include "controller/scheduler/scheduler.h"
 
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -78,6 +79,45 @@ TEST_CASE("equal hosts are chosen by name so placement is deterministic") {
   auto r = scheduler->Place(hosts, Want(1, 512, 4), 1, 1);
   REQUIRE(r.ok());
   CHECK(*r == std::vector<std::string>{"h-host-a"});
+}
+
+TEST_CASE("a batch places each instance where a launch of one would have gone") {
+  // This test verifies that Place, which re-weighs only the chosen host and
+  // recomputes the normalisation bounds only when they move, chooses the
+  // same hosts as launching the instances one request at a time (where
+  // every host is weighed afresh), on hosts of mixed sizes, loads, building
+  // counts and image caches, listed out of name order, until they are full.
+  auto scheduler = Scheduler::Default();
+  std::mt19937 random(12345);
+  for (int round = 0; round < 20; ++round) {
+    std::vector<HostState> hosts;
+    const int count = 2 + static_cast<int>(random() % 40);
+    for (int i = 0; i < count; ++i) {
+      HostState h = Host("host-" + std::to_string(random() % 1000) + "-" + std::to_string(i),
+                         4 + static_cast<int>(random() % 4) * 4,
+                         4096 * (1 + static_cast<int64_t>(random() % 4)), 200);
+      h.allocation.vcpus = static_cast<int>(random() % 3);
+      h.allocation.memory_mib = 512 * static_cast<int64_t>(random() % 3);
+      h.allocation.instance_count = h.allocation.vcpus;
+      h.allocation.building = static_cast<int>(random() % 2);
+      h.image_cached = random() % 3 == 0;
+      hosts.push_back(h);
+    }
+    std::vector<HostState> one_by_one = hosts;
+    const PlacementRequest want = Want(1, 512 * (1 + static_cast<int64_t>(random() % 2)), 10);
+    auto batch = scheduler->Place(hosts, want, 1, 1000);
+    REQUIRE(batch.ok());
+    std::vector<std::string> singles;
+    while (true) {
+      auto one = scheduler->Place(one_by_one, want, 1, 1);
+      if (!one.ok()) break;
+      singles.push_back(one->front());
+    }
+    REQUIRE(*batch == singles);
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      CHECK(hosts[i].allocation.memory_mib == one_by_one[i].allocation.memory_mib);
+    }
+  }
 }
 
 }  // namespace gureum::controller
