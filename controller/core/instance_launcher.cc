@@ -80,7 +80,7 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
         const std::string& zone = request.placement().availability_zone();
         // The scheduler's view: the cached host rows (re-read only when a
         // host changed), what is allocated on each (host_usage, kept by
-        // triggers), group members and image caches, joined by host index.
+        // InstanceRepository), group members and image caches, joined by host index.
         auto records = host_records_.Get(repos);
         std::vector<HostState> hosts;
         hosts.reserve(records->hosts.size());

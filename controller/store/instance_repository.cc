@@ -159,6 +159,10 @@ void InstanceRepository::Insert(const InstanceRecord& r) {
       .Bind(27, r.placement_group_id)
       .Bind(28, r.placement_group_name);
   s.Run();
+  if (r.state != "terminated") {
+    AddUsage(r.project_id, r.host_id, r.vcpus, r.memory_mib, r.root_disk_gib, +1,
+             r.state == "pending" ? 1 : 0);
+  }
   for (const auto& [key, value] : r.tags) {
     db_.Prepare("INSERT INTO instance_tags (instance_id, key, value) VALUES (?,?,?)")
         .Bind(1, r.instance_id)
@@ -243,9 +247,47 @@ std::vector<InstanceRecord> InstanceRepository::ListInTransitionSince(int64_t cu
   return rows;
 }
 
+void InstanceRepository::AddUsage(const std::string& project_id, const std::string& host_id,
+                                  int64_t vcpus, int64_t memory_mib, int64_t disk_gib, int sign,
+                                  int building) {
+  db_.Prepare(
+         "INSERT INTO project_usage (project_id, instances, vcpus, memory_mib, disk_gib) "
+         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (project_id) DO UPDATE SET "
+         "instances = instances + ?2, vcpus = vcpus + ?3, memory_mib = memory_mib + ?4, "
+         "disk_gib = disk_gib + ?5")
+      .Bind(1, project_id)
+      .Bind(2, sign)
+      .Bind(3, sign * vcpus)
+      .Bind(4, sign * memory_mib)
+      .Bind(5, sign * disk_gib)
+      .Run();
+  db_.Prepare(
+         "INSERT INTO host_usage (host_id, instances, vcpus, memory_mib, disk_gib, building) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (host_id) DO UPDATE SET "
+         "instances = instances + ?2, vcpus = vcpus + ?3, memory_mib = memory_mib + ?4, "
+         "disk_gib = disk_gib + ?5, building = building + ?6")
+      .Bind(1, host_id)
+      .Bind(2, sign)
+      .Bind(3, sign * vcpus)
+      .Bind(4, sign * memory_mib)
+      .Bind(5, sign * disk_gib)
+      .Bind(6, building)
+      .Run();
+}
+
 void InstanceRepository::UpdateState(const std::string& instance_id, const std::string& state,
                                      const std::string& reason_code,
                                      const std::string& reason_message, int64_t at) {
+  Statement old = db_.Prepare(
+      "SELECT state, project_id, host_id, vcpus, memory_mib, root_disk_gib FROM instances "
+      "WHERE instance_id = ?");
+  if (!old.Bind(1, instance_id).Step()) return;
+  const std::string from = old.Text(0);
+  const std::string project_id = old.Text(1);
+  const std::string host_id = old.Text(2);
+  const int64_t vcpus = old.Int(3);
+  const int64_t memory_mib = old.Int(4);
+  const int64_t disk_gib = old.Int(5);
   db_.Prepare(
          "UPDATE instances SET state = ?, state_reason_code = ?, state_reason_message = ?, "
          "state_changed_at = ?, terminated_at = CASE WHEN ? = 'terminated' THEN ? ELSE NULL END "
@@ -258,6 +300,18 @@ void InstanceRepository::UpdateState(const std::string& instance_id, const std::
       .Bind(6, at)
       .Bind(7, instance_id)
       .Run();
+  // What the triggers of migration 2 did: leaving the living releases the
+  // claims (and the build, if it was pending); entering or leaving pending
+  // otherwise moves the host's build count.
+  const int building = (state == "pending" ? 1 : 0) - (from == "pending" ? 1 : 0);
+  if (from != "terminated" && state == "terminated") {
+    AddUsage(project_id, host_id, vcpus, memory_mib, disk_gib, -1, from == "pending" ? -1 : 0);
+  } else if (from != "terminated" && building != 0) {
+    db_.Prepare("UPDATE host_usage SET building = building + ? WHERE host_id = ?")
+        .Bind(1, building)
+        .Bind(2, host_id)
+        .Run();
+  }
 }
 
 void InstanceRepository::UpdateDesired(const std::string& instance_id,
@@ -308,7 +362,7 @@ int InstanceRepository::CountActiveOfType(const std::string& instance_type) {
 }
 
 std::unordered_map<std::string, HostAllocation> InstanceRepository::AllocationByHost() {
-  // host_usage is kept exact by triggers (migration 2).
+  // host_usage is kept exact by Insert and UpdateState (migration 7).
   Statement s = db_.Prepare(
       "SELECT host_id, vcpus, memory_mib, disk_gib, instances, building FROM host_usage "
       "WHERE instances > 0");

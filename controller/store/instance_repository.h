@@ -26,6 +26,13 @@ class InstanceRepository {
  public:
   explicit InstanceRepository(Database& db) : db_(db) {}
 
+  // Insert and UpdateState also keep project_usage and host_usage (what is
+  // claimed per project and host; `building` counts pending instances). This
+  // was done by triggers until migration 7: a trigger makes every INSERT and
+  // UPDATE of an instance a multi-row write, for which SQLite copies each
+  // page the statement touches into a statement journal first (the largest
+  // cost of a launch's inserts; docs/benchmarks.md). Deleting a live row is
+  // still counted by the trigger instances_usage_delete.
   void Insert(const InstanceRecord& record);
   std::optional<InstanceRecord> Get(const std::string& instance_id);
   // Rows ordered by seq, at most query.limit.
@@ -38,6 +45,9 @@ class InstanceRepository {
   // before `cutoff` (ms), oldest first (tags not loaded).
   std::vector<InstanceRecord> ListInTransitionSince(int64_t cutoff);
 
+  // Sets the state and its reason; releases the instance's claims when it
+  // becomes terminated and counts its build while it is pending. Unknown ids
+  // change nothing.
   void UpdateState(const std::string& instance_id, const std::string& state,
                    const std::string& reason_code, const std::string& reason_message, int64_t at);
   void UpdateDesired(const std::string& instance_id, const std::string& desired_state,
@@ -68,6 +78,11 @@ class InstanceRepository {
   int64_t ip_releases() const { return ip_releases_; }
 
  private:
+  // Adds `sign` times the claim of one instance to its project's and host's
+  // usage, and `building` to the host's pending count.
+  void AddUsage(const std::string& project_id, const std::string& host_id, int64_t vcpus,
+                int64_t memory_mib, int64_t disk_gib, int sign, int building);
+
   void LoadTags(InstanceRecord& record);
   Database& db_;
   int64_t ip_releases_ = 0;

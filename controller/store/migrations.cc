@@ -307,6 +307,11 @@ CREATE TABLE join_tokens (
       {6, "instances by reservation: RunInstances reads its reservation back", R"sql(
 CREATE INDEX instances_reservation ON instances(reservation_id);
 )sql"},
+      {7, "usage kept by InstanceRepository, not by insert and state triggers", R"sql(
+DROP TRIGGER instances_usage_insert;
+DROP TRIGGER instances_usage_terminated;
+DROP TRIGGER instances_usage_building;
+)sql"},
   };
   return kMigrations;
 }

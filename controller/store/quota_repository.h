@@ -1,5 +1,5 @@
 // QuotaRepository: limits an admin set per project and the usage the
-// instances table's triggers keep (migration 2). Called inside a Store
+// instance repository keeps (instance_repository.h). Called inside a Store
 // transaction.
 #pragma once
 

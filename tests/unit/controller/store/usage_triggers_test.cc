@@ -1,4 +1,5 @@
-// The usage tables (project_usage, host_usage) kept by triggers in migration 2.
+// The usage tables (project_usage, host_usage): kept by InstanceRepository
+// since migration 7 (by triggers before), and still equal to a recount.
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -45,7 +46,7 @@ void CheckEqual(const ResourceAmounts& a, const ResourceAmounts& b) {
 }  // namespace
 
 TEST_CASE("usage follows every insert, state change and purge and equals a recount") {
-  // This test verifies the triggers: launching adds to project and host usage (and to the host's
+  // This test verifies the usage bookkeeping: launching adds to project and host usage (and to the host's
   // builds while pending), running ends the build, stopping keeps the claim, terminating releases
   // it and purging a terminated row changes nothing; after each step usage equals a recount.
   CoreHarness h;
