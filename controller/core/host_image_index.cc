@@ -20,13 +20,12 @@ int HostImageIndex::Count(const std::string& host_id) const {
   return it == blobs_.end() ? 0 : static_cast<int>(it->second.size());
 }
 
-std::set<std::string> HostImageIndex::HostsWith(const std::string& sha256) const {
+void HostImageIndex::ForEachHostWith(
+    const std::string& sha256, const std::function<void(const std::string& host_id)>& fn) const {
   std::lock_guard lock(mutex_);
-  std::set<std::string> out;
   for (const auto& [host_id, blobs] : blobs_) {
-    if (blobs.contains(sha256)) out.insert(host_id);
+    if (blobs.contains(sha256)) fn(host_id);
   }
-  return out;
 }
 
 }  // namespace gureum::controller

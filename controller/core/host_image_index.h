@@ -4,6 +4,7 @@
 // entry only costs a weigher's preference. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -18,7 +19,10 @@ class HostImageIndex {
   bool Has(const std::string& host_id, const std::string& sha256) const;
   int Count(const std::string& host_id) const;
   // Hosts whose cache holds `sha256`.
-  std::set<std::string> HostsWith(const std::string& sha256) const;
+  // Calls fn(host_id) for each host whose cache holds `sha256`, in host id
+  // order, under the index's lock (fn must not call back into the index).
+  void ForEachHostWith(const std::string& sha256,
+                       const std::function<void(const std::string& host_id)>& fn) const;
 
  private:
   mutable std::mutex mutex_;

@@ -93,17 +93,20 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
           auto it = records->by_id.find(host_id);
           return it == records->by_id.end() ? nullptr : &hosts[it->second];
         };
-        for (const auto& [host_id, allocation] : repos.instances.AllocationByHost()) {
-          if (HostState* h = at(host_id)) h->allocation = allocation;
-        }
+        std::string key;  // reused: no allocation per host
+        repos.instances.ForEachHostAllocation(
+            [&](std::string_view host_id, const HostAllocation& allocation) {
+              key.assign(host_id);
+              if (HostState* h = at(key)) h->allocation = allocation;
+            });
         if (group) {
           for (const auto& [host_id, count] : repos.instances.GroupMembersByHost(group->group_id)) {
             if (HostState* h = at(host_id)) h->group_members = count;
           }
         }
-        for (const std::string& host_id : image_index_.HostsWith(image->sha256)) {
+        image_index_.ForEachHostWith(image->sha256, [&](const std::string& host_id) {
           if (HostState* h = at(host_id)) h->image_cached = true;
-        }
+        });
         if (!zone_known) {
           return InvalidParameter("Placement.AvailabilityZone",
                                   "Invalid availability zone: [" + zone +

@@ -362,16 +362,23 @@ int InstanceRepository::CountActiveOfType(const std::string& instance_type) {
 }
 
 std::unordered_map<std::string, HostAllocation> InstanceRepository::AllocationByHost() {
+  std::unordered_map<std::string, HostAllocation> out;
+  ForEachHostAllocation([&out](std::string_view host_id, const HostAllocation& allocation) {
+    out.emplace(host_id, allocation);
+  });
+  return out;
+}
+
+void InstanceRepository::ForEachHostAllocation(
+    const std::function<void(std::string_view host_id, const HostAllocation&)>& fn) {
   // host_usage is kept exact by Insert and UpdateState (migration 7).
   Statement s = db_.Prepare(
       "SELECT host_id, vcpus, memory_mib, disk_gib, instances, building FROM host_usage "
       "WHERE instances > 0");
-  std::unordered_map<std::string, HostAllocation> out;
   while (s.Step()) {
-    out[s.Text(0)] = HostAllocation{static_cast<int>(s.Int(1)), s.Int(2), s.Int(3),
-                                    static_cast<int>(s.Int(4)), static_cast<int>(s.Int(5))};
+    fn(s.TextView(0), HostAllocation{static_cast<int>(s.Int(1)), s.Int(2), s.Int(3),
+                                     static_cast<int>(s.Int(4)), static_cast<int>(s.Int(5))});
   }
-  return out;
 }
 
 std::map<std::string, int> InstanceRepository::GroupMembersByHost(const std::string& group_id) {

@@ -2,9 +2,11 @@
 // Store transaction; not thread-safe on its own.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -61,6 +63,11 @@ class InstanceRepository {
   int CountActiveOfType(const std::string& instance_type);
   // What non-terminated instances hold per host (hosts holding none are absent).
   std::unordered_map<std::string, HostAllocation> AllocationByHost();
+  // The same rows without building a map: fn(host_id, allocation) for each
+  // host with instances (a launch reads every host's; host_id is valid
+  // only during the call).
+  void ForEachHostAllocation(
+      const std::function<void(std::string_view host_id, const HostAllocation&)>& fn);
   // Non-terminated instances of a placement group per host.
   std::map<std::string, int> GroupMembersByHost(const std::string& group_id);
   // Usage counted from the instances table (what the usage table must equal).
