@@ -1,16 +1,20 @@
 #include "controller/core/desired_set_builder.h"
 
+#include <functional>
 #include <map>
+#include <optional>
+#include <string>
+#include <utility>
 
 namespace gureum::controller {
 
 absl::StatusOr<agent::v1::DesiredSet> DesiredSetBuilder::Build(const std::string& host_id) {
   return store_.Read([&](Repositories& repos) -> absl::StatusOr<agent::v1::DesiredSet> {
     agent::v1::DesiredSet set;
-    std::map<std::string, std::optional<ImageRecord>> images;
-    for (const DesiredInstanceRecord& r : repos.instances.ListDesiredOnHost(host_id)) {
+    std::map<std::string, std::optional<ImageRecord>, std::less<>> images;
+    repos.instances.ForEachDesiredOnHost(host_id, [&](const DesiredInstanceView& r) {
       auto* d = set.add_instances();
-      d->set_instance_id(r.instance_id);
+      d->set_instance_id(r.instance_id.data(), r.instance_id.size());
       if (r.desired_state == "running") {
         d->set_power(agent::v1::DESIRED_RUNNING);
       } else if (r.desired_state == "stopped") {
@@ -24,8 +28,12 @@ absl::StatusOr<agent::v1::DesiredSet> DesiredSetBuilder::Build(const std::string
       spec->set_vcpus(r.vcpus);
       spec->set_memory_mib(r.memory_mib);
       spec->set_root_disk_gib(r.root_disk_gib);
-      auto [it, inserted] = images.try_emplace(r.image_id);
-      if (inserted) it->second = repos.images.Get(r.image_id);
+      auto it = images.find(r.image_id);
+      if (it == images.end()) {
+        std::string image_id(r.image_id);
+        std::optional<ImageRecord> image = repos.images.Get(image_id);
+        it = images.emplace(std::move(image_id), std::move(image)).first;
+      }
       if (const auto& image = it->second) {
         auto* ref = spec->mutable_image();
         ref->set_image_id(image->image_id);
@@ -36,13 +44,19 @@ absl::StatusOr<agent::v1::DesiredSet> DesiredSetBuilder::Build(const std::string
         ref->set_ramdisk_sha256(image->ramdisk_sha256);
         ref->set_kernel_args(image->kernel_args);
       }
-      spec->set_user_data(r.user_data);
-      if (!r.public_key.empty()) spec->add_ssh_public_keys(r.public_key);
-      spec->set_hostname(r.instance_id);
-      spec->set_mac_address(r.mac_address);
-      spec->set_private_ip_address(r.private_ip);
-      spec->set_network(r.network.empty() ? network_ : r.network);
-    }
+      spec->set_user_data(r.user_data.data(), r.user_data.size());
+      if (!r.public_key.empty()) {
+        spec->add_ssh_public_keys(r.public_key.data(), r.public_key.size());
+      }
+      spec->set_hostname(r.instance_id.data(), r.instance_id.size());
+      spec->set_mac_address(r.mac_address.data(), r.mac_address.size());
+      spec->set_private_ip_address(r.private_ip.data(), r.private_ip.size());
+      if (r.network.empty()) {
+        spec->set_network(network_);
+      } else {
+        spec->set_network(r.network.data(), r.network.size());
+      }
+    });
     return set;
   });
 }

@@ -54,6 +54,7 @@ class Statement {
   std::string Text(int column) const;
   // The column's text without a copy: valid until the next Step or reset.
   std::string_view TextView(int column) const;
+  std::string_view BlobView(int column) const;
   std::string Blob(int column) const;
   bool IsNull(int column) const;
 

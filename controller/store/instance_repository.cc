@@ -211,29 +211,41 @@ std::vector<InstanceRecord> InstanceRepository::List(const InstanceQuery& q) {
 
 std::vector<DesiredInstanceRecord> InstanceRepository::ListDesiredOnHost(
     const std::string& host_id) {
+  std::vector<DesiredInstanceRecord> rows;
+  ForEachDesiredOnHost(host_id, [&rows](const DesiredInstanceView& v) {
+    rows.push_back(DesiredInstanceRecord{
+        std::string(v.instance_id), std::string(v.image_id), std::string(v.desired_state),
+        v.force_stop, v.reboot_token, v.vcpus, v.memory_mib, v.root_disk_gib,
+        std::string(v.user_data), std::string(v.public_key), std::string(v.mac_address),
+        std::string(v.private_ip), std::string(v.network)});
+  });
+  return rows;
+}
+
+void InstanceRepository::ForEachDesiredOnHost(
+    const std::string& host_id, const std::function<void(const DesiredInstanceView&)>& fn) {
   Statement s = db_.Prepare(
       "SELECT instance_id, image_id, desired_state, force_stop, reboot_token, vcpus, memory_mib, "
       "root_disk_gib, user_data, public_key, mac_address, private_ip, network FROM instances "
       "WHERE host_id = ? AND state != 'terminated' ORDER BY seq");
   s.Bind(1, host_id);
-  std::vector<DesiredInstanceRecord> rows;
+  DesiredInstanceView v;
   while (s.Step()) {
-    DesiredInstanceRecord& r = rows.emplace_back();
-    r.instance_id = s.Text(0);
-    r.image_id = s.Text(1);
-    r.desired_state = s.Text(2);
-    r.force_stop = s.Int(3) != 0;
-    r.reboot_token = s.Int(4);
-    r.vcpus = static_cast<int>(s.Int(5));
-    r.memory_mib = s.Int(6);
-    r.root_disk_gib = s.Int(7);
-    r.user_data = s.Blob(8);
-    r.public_key = s.Text(9);
-    r.mac_address = s.Text(10);
-    r.private_ip = s.Text(11);
-    r.network = s.Text(12);
+    v.instance_id = s.TextView(0);
+    v.image_id = s.TextView(1);
+    v.desired_state = s.TextView(2);
+    v.force_stop = s.Int(3) != 0;
+    v.reboot_token = s.Int(4);
+    v.vcpus = static_cast<int>(s.Int(5));
+    v.memory_mib = s.Int(6);
+    v.root_disk_gib = s.Int(7);
+    v.user_data = s.BlobView(8);
+    v.public_key = s.TextView(9);
+    v.mac_address = s.TextView(10);
+    v.private_ip = s.TextView(11);
+    v.network = s.TextView(12);
+    fn(v);
   }
-  return rows;
 }
 
 std::vector<InstanceRecord> InstanceRepository::ListInTransitionSince(int64_t cutoff) {

@@ -43,6 +43,10 @@ class InstanceRepository {
   // terminated, by seq. Built on every change of a host's set, so it reads
   // only those columns (a page of full records cost twice as much).
   std::vector<DesiredInstanceRecord> ListDesiredOnHost(const std::string& host_id);
+  // The same rows, passed to fn one by one as views of SQLite's columns:
+  // the desired-set builder copies each string once, into protobuf.
+  void ForEachDesiredOnHost(const std::string& host_id,
+                            const std::function<void(const DesiredInstanceView&)>& fn);
   // Instances in pending, stopping or shutting-down whose state changed
   // before `cutoff` (ms), oldest first (tags not loaded).
   std::vector<InstanceRecord> ListInTransitionSince(int64_t cutoff);
