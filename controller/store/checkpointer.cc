@@ -3,7 +3,7 @@
 namespace gureum::controller {
 
 Checkpointer::Checkpointer(const std::string& path, int pages)
-    : pages_(pages), inline_pages_(16 * pages), db_(path) {
+    : pages_(pages), inline_pages_(4 * pages), db_(path) {
   // A checkpoint reads frames from the WAL and writes pages to the file; it
   // needs no page cache of its own beyond SQLite's minimum.
   db_.Exec("PRAGMA cache_size=-256;");
@@ -63,8 +63,17 @@ void Checkpointer::Loop() {
     lock.unlock();
     // PASSIVE: copies what no reader still needs and never blocks the
     // writer; SQLITE_BUSY (another checkpoint running) just means later.
-    int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                       nullptr);
+    // The writer appends meanwhile, and SQLite restarts the WAL from its
+    // beginning only when a checkpoint has copied all of it: so catch up
+    // with a few shorter passes, each likely to end between two commits.
+    int rc = SQLITE_OK;
+    for (int pass = 0; pass < 4; ++pass) {
+      int frames = 0;
+      int copied = 0;
+      rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames,
+                                     &copied);
+      if (rc != SQLITE_OK || copied >= frames) break;
+    }
     lock.lock();
     if (rc == SQLITE_OK) ++checkpoints_;
   }

@@ -10,9 +10,12 @@
 // while the writer appends new ones. The writer restarts the WAL from its
 // beginning at its next transaction once a checkpoint has copied it all.
 //
-// If the checkpointer falls far behind (readers holding old snapshots keep it
-// from finishing), the writer checkpoints inline itself once the WAL reaches
-// `inline_pages`, as SQLite would have, so the WAL cannot grow without bound.
+// SQLite restarts the WAL from its beginning only at a write transaction
+// that finds every frame copied, which a checkpoint racing the writer rarely
+// leaves; the thread therefore makes a few catch-up passes, and the writer
+// checkpoints inline itself once the WAL reaches 4x the threshold (by then
+// the thread has copied most of it, so this is short). That also bounds the
+// WAL when readers holding old snapshots keep the thread from finishing.
 //
 // Thread-safe: OnCommit is called by the writer; the rest is internal.
 #pragma once

@@ -42,7 +42,7 @@ TEST_CASE("the checkpointer keeps the WAL short on its own thread while the writ
   }
   CHECK(checkpointer.checkpoints() > 0);
   const auto wal_bytes = std::filesystem::file_size(path + "-wal");
-  // Bounded by the inline fallback (16 x 20 pages) plus one commit, far
+  // Bounded by the inline fallback (4 x 20 pages) plus one commit, far
   // below the 2,000+ frames a WAL that is never checkpointed would hold.
   CHECK(wal_bytes < 400 * 4120);
   checkpointer.Detach();
