@@ -46,9 +46,10 @@ void CheckEqual(const ResourceAmounts& a, const ResourceAmounts& b) {
 }  // namespace
 
 TEST_CASE("usage follows every insert, state change and purge and equals a recount") {
-  // This test verifies the usage bookkeeping: launching adds to project and host usage (and to the host's
-  // builds while pending), running ends the build, stopping keeps the claim, terminating releases
-  // it and purging a terminated row changes nothing; after each step usage equals a recount.
+  // This test verifies the usage bookkeeping: launching adds to project and host usage (and to the
+  // host's builds while pending), running ends the build, stopping keeps the claim, terminating
+  // releases it and purging a terminated row changes nothing; after each step usage equals a
+  // recount.
   CoreHarness h;
   const std::string host = h.AddHost("host-a", 16, 65536, 1000);
   const std::string image = h.AddImage();
