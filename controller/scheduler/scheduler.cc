@@ -117,6 +117,27 @@ absl::StatusOr<std::vector<std::string>> Scheduler::Place(std::vector<HostState>
   std::vector<int> at_lo(w), at_hi(w);  // passing hosts whose raw value is lo / hi
   for (size_t k = 0; k < w; ++k) multiplier[k] = weighers_[k]->multiplier();
   size_t passing = 0;
+  // Puts passing host i's raw values on the bounds; true if a bound moved.
+  auto add_to_bounds = [&](size_t i) {
+    bool moved = false;
+    ++passing;
+    for (size_t k = 0; k < w; ++k) {
+      const double v = raw[k * n + i];
+      if (v < lo[k]) {
+        lo[k] = v;
+        at_lo[k] = 0;
+        moved = true;
+      }
+      if (v > hi[k]) {
+        hi[k] = v;
+        at_hi[k] = 0;
+        moved = true;
+      }
+      at_lo[k] += v == lo[k];
+      at_hi[k] += v == hi[k];
+    }
+    return moved;
+  };
   auto compute_bounds = [&] {
     std::fill(lo.begin(), lo.end(), std::numeric_limits<double>::max());
     std::fill(hi.begin(), hi.end(), std::numeric_limits<double>::lowest());
@@ -124,21 +145,7 @@ absl::StatusOr<std::vector<std::string>> Scheduler::Place(std::vector<HostState>
     std::fill(at_hi.begin(), at_hi.end(), 0);
     passing = 0;
     for (size_t i = 0; i < n; ++i) {
-      if (!passes[i]) continue;
-      ++passing;
-      for (size_t k = 0; k < w; ++k) {
-        const double v = raw[k * n + i];
-        if (v < lo[k]) {
-          lo[k] = v;
-          at_lo[k] = 0;
-        }
-        if (v > hi[k]) {
-          hi[k] = v;
-          at_hi[k] = 0;
-        }
-        at_lo[k] += v == lo[k];
-        at_hi[k] += v == hi[k];
-      }
+      if (passes[i]) add_to_bounds(i);
     }
   };
   std::vector<double> score(n, 0.0);
@@ -178,26 +185,8 @@ absl::StatusOr<std::vector<std::string>> Scheduler::Place(std::vector<HostState>
     }
     --passing;
     evaluate(best);
+    bool moved = passes[best] && add_to_bounds(best);  // a bound moved outward
     bool stale = false;  // a bound may have moved inward: recount from scratch
-    bool moved = false;  // a bound moved outward
-    if (passes[best]) {
-      ++passing;
-      for (size_t k = 0; k < w; ++k) {
-        const double v = raw[k * n + best];
-        if (v < lo[k]) {
-          lo[k] = v;
-          at_lo[k] = 0;
-          moved = true;
-        }
-        if (v > hi[k]) {
-          hi[k] = v;
-          at_hi[k] = 0;
-          moved = true;
-        }
-        at_lo[k] += v == lo[k];
-        at_hi[k] += v == hi[k];
-      }
-    }
     for (size_t k = 0; k < w; ++k) stale = stale || at_lo[k] == 0 || at_hi[k] == 0;
     if (stale && passing > 0) {
       std::vector<double> old_lo(lo), old_hi(hi);
