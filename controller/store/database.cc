@@ -51,11 +51,7 @@ void Statement::Run() {
 
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 
-std::string Statement::Text(int column) const {
-  const auto* text = sqlite3_column_text(stmt_, column);
-  if (text == nullptr) return "";
-  return std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, column));
-}
+std::string Statement::Text(int column) const { return std::string(TextView(column)); }
 
 std::string_view Statement::TextView(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
@@ -70,11 +66,7 @@ std::string_view Statement::BlobView(int column) const {
   return {static_cast<const char*>(data), static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
-std::string Statement::Blob(int column) const {
-  const void* data = sqlite3_column_blob(stmt_, column);
-  if (data == nullptr) return "";
-  return std::string(static_cast<const char*>(data), sqlite3_column_bytes(stmt_, column));
-}
+std::string Statement::Blob(int column) const { return std::string(BlobView(column)); }
 
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
