@@ -209,19 +209,6 @@ std::vector<InstanceRecord> InstanceRepository::List(const InstanceQuery& q) {
   return rows;
 }
 
-std::vector<DesiredInstanceRecord> InstanceRepository::ListDesiredOnHost(
-    const std::string& host_id) {
-  std::vector<DesiredInstanceRecord> rows;
-  ForEachDesiredOnHost(host_id, [&rows](const DesiredInstanceView& v) {
-    rows.push_back(DesiredInstanceRecord{
-        std::string(v.instance_id), std::string(v.image_id), std::string(v.desired_state),
-        v.force_stop, v.reboot_token, v.vcpus, v.memory_mib, v.root_disk_gib,
-        std::string(v.user_data), std::string(v.public_key), std::string(v.mac_address),
-        std::string(v.private_ip), std::string(v.network)});
-  });
-  return rows;
-}
-
 void InstanceRepository::ForEachDesiredOnHost(
     const std::string& host_id, const std::function<void(const DesiredInstanceView&)>& fn) {
   Statement s = db_.Prepare(

@@ -41,10 +41,9 @@ class InstanceRepository {
   std::vector<InstanceRecord> List(const InstanceQuery& query);
   // What the desired set needs of every instance on a host that is not
   // terminated, by seq. Built on every change of a host's set, so it reads
-  // only those columns (a page of full records cost twice as much).
-  std::vector<DesiredInstanceRecord> ListDesiredOnHost(const std::string& host_id);
-  // The same rows, passed to fn one by one as views of SQLite's columns:
-  // the desired-set builder copies each string once, into protobuf.
+  // only those columns (a page of full records cost twice as much), and
+  // passes them to fn one by one as views of SQLite's columns: the
+  // desired-set builder copies each string once, into protobuf.
   void ForEachDesiredOnHost(const std::string& host_id,
                             const std::function<void(const DesiredInstanceView&)>& fn);
   // Instances in pending, stopping or shutting-down whose state changed

@@ -50,9 +50,9 @@ struct InstanceRecord {
 };
 
 // What an agent is told of one instance (DesiredSetBuilder): only the columns
-// of instances that the desired set carries, read without the join to hosts.
-// DesiredInstanceRecord's columns as read, without copies: valid only
-// during the ForEachDesiredOnHost call that passes it.
+// of instances that the desired set carries, read without the join to hosts,
+// as views of SQLite's columns (no copies): valid only during the
+// ForEachDesiredOnHost call that passes it.
 struct DesiredInstanceView {
   std::string_view instance_id;
   std::string_view image_id;
@@ -67,22 +67,6 @@ struct DesiredInstanceView {
   std::string_view mac_address;
   std::string_view private_ip;
   std::string_view network;
-};
-
-struct DesiredInstanceRecord {
-  std::string instance_id;
-  std::string image_id;
-  std::string desired_state;
-  bool force_stop = false;
-  int64_t reboot_token = 0;
-  int vcpus = 0;
-  int64_t memory_mib = 0;
-  int64_t root_disk_gib = 0;
-  std::string user_data;
-  std::string public_key;
-  std::string mac_address;
-  std::string private_ip;
-  std::string network;
 };
 
 struct ImageRecord {

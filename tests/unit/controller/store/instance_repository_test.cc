@@ -352,8 +352,19 @@ TEST_CASE("allocation by host sums what every non-terminated instance holds") {
   CHECK(f.Get<int>([](Repositories& repos) {
     return repos.instances.CountActiveOfType("g1.large");
   }) == 1);
-  auto active_on_a = f.Get<std::vector<DesiredInstanceRecord>>(
-      [](Repositories& repos) { return repos.instances.ListDesiredOnHost("h-0000000a"); });
+  struct Desired {
+    std::string instance_id, desired_state, mac_address;
+    int vcpus;
+    int64_t memory_mib;
+  };
+  auto active_on_a = f.Get<std::vector<Desired>>([](Repositories& repos) {
+    std::vector<Desired> out;
+    repos.instances.ForEachDesiredOnHost("h-0000000a", [&out](const DesiredInstanceView& v) {
+      out.push_back({std::string(v.instance_id), std::string(v.desired_state),
+                     std::string(v.mac_address), v.vcpus, v.memory_mib});
+    });
+    return out;
+  });
   REQUIRE(active_on_a.size() == 2);
   const InstanceRecord a1 = MakeInstance(1, "h-0000000a");
   CHECK(active_on_a[0].instance_id == a1.instance_id);
