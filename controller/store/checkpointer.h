@@ -7,8 +7,7 @@
 // writer's samples while placing; docs/benchmarks.md). Here the writer's WAL
 // hook only tells this thread how long the WAL is, and a PASSIVE checkpoint
 // runs beside the next groups: WAL mode lets one checkpointer copy frames
-// while the writer appends new ones. The writer restarts the WAL from its
-// beginning at its next transaction once a checkpoint has copied it all.
+// while the writer appends new ones.
 //
 // SQLite restarts the WAL from its beginning only at a write transaction
 // that finds every frame copied, which a checkpoint racing the writer rarely
