@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "bench/bench_cluster.h"
+#include "bench/client_arena.h"
 #include "bench/load_runner.h"
 
 namespace gureum::bench {
@@ -84,16 +85,18 @@ int ApiBench::Run() {
   RunLoad("page of 100", options_.clients, duration, [&](int c, int64_t) {
     v1::DescribeInstancesRequest request;
     request.set_max_results(100);
-    v1::DescribeInstancesResponse response;
-    return client.Stub(c).DescribeInstances(client.Context().get(), request, &response).ok() &&
-           response.instances_size() == 100;
+    ClientArena arena;
+    auto* response = arena.New<v1::DescribeInstancesResponse>();
+    return client.Stub(c).DescribeInstances(client.Context().get(), request, response).ok() &&
+           response->instances_size() == 100;
   });
   RunLoad("by id", options_.clients, duration, [&](int c, int64_t n) {
     v1::DescribeInstancesRequest request;
     request.add_instance_ids(pick(n));
-    v1::DescribeInstancesResponse response;
-    return client.Stub(c).DescribeInstances(client.Context().get(), request, &response).ok() &&
-           response.instances_size() == 1;
+    ClientArena arena;
+    auto* response = arena.New<v1::DescribeInstancesResponse>();
+    return client.Stub(c).DescribeInstances(client.Context().get(), request, response).ok() &&
+           response->instances_size() == 1;
   });
   RunLoad(
       "filter instance-state-name=running, page of 100", options_.clients, duration,
@@ -103,9 +106,10 @@ int ApiBench::Run() {
         filter->set_name("instance-state-name");
         filter->add_values("running");
         request.set_max_results(100);
-        v1::DescribeInstancesResponse response;
-        return client.Stub(c).DescribeInstances(client.Context().get(), request, &response).ok() &&
-               response.instances_size() == 100;
+        ClientArena arena;
+        auto* response = arena.New<v1::DescribeInstancesResponse>();
+        return client.Stub(c).DescribeInstances(client.Context().get(), request, response).ok() &&
+               response->instances_size() == 100;
       });
 
   if (options_.gateway_binary.empty()) return failures.load() == 0 ? 0 : 2;
