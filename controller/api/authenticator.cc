@@ -8,7 +8,7 @@
 namespace gureum::controller {
 namespace {
 
-std::string Metadata(const grpc::ServerContext& context, const std::string& key) {
+std::string Metadata(const grpc::ServerContextBase& context, const std::string& key) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find(key);
   if (it == metadata.end()) return "";
@@ -31,7 +31,7 @@ std::string SafeKeyId(const std::string& api_key) {
 
 }  // namespace
 
-Credentials CredentialsOf(const grpc::ServerContext& context) {
+Credentials CredentialsOf(const grpc::ServerContextBase& context) {
   Credentials c;
   c.api_key = Metadata(context, "x-gureum-api-key");
   if (c.api_key.empty()) {

@@ -35,7 +35,7 @@ struct Credentials {
   std::string limit_key;
 };
 
-Credentials CredentialsOf(const grpc::ServerContext& context);
+Credentials CredentialsOf(const grpc::ServerContextBase& context);
 
 class Authenticator {
  public:

@@ -1,5 +1,7 @@
 #include "controller/api/compute_service.h"
 
+#include <memory>
+#include <optional>
 #include <type_traits>
 
 #include <spdlog/spdlog.h>
@@ -22,7 +24,13 @@ absl::Status DryRunOk() {
 
 }  // namespace
 
-absl::Status ComputeService::Admit(grpc::ServerContext* context, const char* op,
+ComputeService::ComputeService(ComputeCore core, RequestValidator validator, int max_inflight,
+                               int read_threads)
+    : c_(core), validator_(std::move(validator)), limiter_(max_inflight), reads_(read_threads) {
+  SetMessageAllocatorFor_DescribeInstances(&describe_allocator_);
+}
+
+absl::Status ComputeService::Admit(grpc::ServerContextBase* context, const char* op,
                                    RequestContext* ctx) {
   const std::string request_id = "req-" + c_.core.ids.Hex(16);
   context->AddInitialMetadata("x-gureum-request-id", request_id);
@@ -45,11 +53,12 @@ absl::Status ComputeService::Admit(grpc::ServerContext* context, const char* op,
 }
 
 template <typename Request, typename Response, typename Fn>
-grpc::Status ComputeService::Serve(grpc::ServerContext* context, const char* op,
-                                   const Request& request, Response* response, Fn&& fn) {
+grpc::Status ComputeService::ServeIn(std::optional<InflightLimiter::Slot> slot,
+                                     grpc::ServerContextBase* context, const char* op,
+                                     const Request& request, Response* response, Fn&& fn) {
   RequestContext ctx;
   absl::Status outcome;
-  if (auto slot = limiter_.TryAcquire(); !slot) {
+  if (!slot) {
     outcome = limiter_.Refusal();
     ctx.request_id = "req-" + c_.core.ids.Hex(16);
   } else if (outcome = Admit(context, op, &ctx); outcome.ok()) {
@@ -86,14 +95,23 @@ grpc::Status ComputeService::RunInstances(grpc::ServerContext* context,
                });
 }
 
-grpc::Status ComputeService::DescribeInstances(grpc::ServerContext* context,
-                                               const v1::DescribeInstancesRequest* request,
-                                               v1::DescribeInstancesResponse* response) {
-  return Serve(context, "DescribeInstances", *request, response,
-               [&](RequestContext& ctx) -> absl::StatusOr<v1::DescribeInstancesResponse> {
-                 if (auto s = validator_.DescribeInstances(*request); !s.ok()) return s;
-                 return c_.queries.Describe(ctx, *request);
-               });
+grpc::ServerUnaryReactor* ComputeService::DescribeInstances(
+    grpc::CallbackServerContext* context, const v1::DescribeInstancesRequest* request,
+    v1::DescribeInstancesResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  // std::function needs a copyable task: the move-only slot rides in a shared_ptr.
+  auto slot = std::make_shared<std::optional<InflightLimiter::Slot>>(limiter_.TryAcquire());
+  reads_.Post([this, slot, context, request, response, reactor] {
+    // The response is filled in place: it lives on the call's arena.
+    reactor->Finish(ServeIn(std::move(*slot), context, "DescribeInstances", *request, response,
+                            [&](RequestContext& ctx) -> absl::Status {
+                              if (auto s = validator_.DescribeInstances(*request); !s.ok()) {
+                                return s;
+                              }
+                              return c_.queries.Describe(ctx, *request, response);
+                            }));
+  });
+  return reactor;
 }
 
 grpc::Status ComputeService::StartInstances(grpc::ServerContext* context,

@@ -2,13 +2,21 @@
 // through Serve(): request id, authentication (Authenticator), the operation's
 // role (AccessPolicy), the in-flight limit, validation and the core call, the
 // audit record of mutating calls and the error mapping, in one place. Thread-safe.
+//
+// DescribeInstances, the read that automation polls, runs on gRPC's callback
+// API so that its request and response live on an arena
+// (ArenaMessageAllocator); its work runs on a small pool of its own, since
+// callback threads must not block on the store.
 #pragma once
 
 #include <chrono>
+#include <optional>
 
 #include <grpcpp/grpcpp.h>
 
 #include "controller/agents/agent_registry.h"
+#include "controller/agents/task_pool.h"
+#include "controller/api/arena_message_allocator.h"
 #include "controller/api/authenticator.h"
 #include "controller/api/inflight_limiter.h"
 #include "controller/api/request_validator.h"
@@ -49,17 +57,20 @@ struct ComputeCore {
   JoinTokenService& join_tokens;
 };
 
-class ComputeService final : public v1::Compute::Service {
+class ComputeService final
+    : public v1::Compute::WithCallbackMethod_DescribeInstances<v1::Compute::Service> {
  public:
   // At most `max_inflight` unary calls run at once; more are refused with
-  // RequestLimitExceeded (event streams are not counted).
-  ComputeService(ComputeCore core, RequestValidator validator, int max_inflight = 256)
-      : c_(core), validator_(std::move(validator)), limiter_(max_inflight) {}
+  // RequestLimitExceeded (event streams are not counted). `read_threads` run
+  // the callback-API reads.
+  ComputeService(ComputeCore core, RequestValidator validator, int max_inflight = 256,
+                 int read_threads = 4);
 
   grpc::Status RunInstances(grpc::ServerContext*, const v1::RunInstancesRequest*,
                             v1::RunInstancesResponse*) override;
-  grpc::Status DescribeInstances(grpc::ServerContext*, const v1::DescribeInstancesRequest*,
-                                 v1::DescribeInstancesResponse*) override;
+  grpc::ServerUnaryReactor* DescribeInstances(grpc::CallbackServerContext*,
+                                              const v1::DescribeInstancesRequest*,
+                                              v1::DescribeInstancesResponse*) override;
   grpc::Status StartInstances(grpc::ServerContext*, const v1::StartInstancesRequest*,
                               v1::InstanceStateChangeResponse*) override;
   grpc::Status StopInstances(grpc::ServerContext*, const v1::StopInstancesRequest*,
@@ -139,16 +150,27 @@ class ComputeService final : public v1::Compute::Service {
 
  private:
   // Authenticates and authorises `op`; on success fills *ctx.
-  absl::Status Admit(grpc::ServerContext* context, const char* op, RequestContext* ctx);
-  // The one path of every unary call: fn(ctx) returns absl::Status or
-  // absl::StatusOr<Response>.
+  absl::Status Admit(grpc::ServerContextBase* context, const char* op, RequestContext* ctx);
+  // The one path of every unary call: fn(ctx) returns absl::Status (having
+  // filled *response itself) or absl::StatusOr<Response>.
   template <typename Request, typename Response, typename Fn>
-  grpc::Status Serve(grpc::ServerContext* context, const char* op, const Request& request,
-                     Response* response, Fn&& fn);
+  grpc::Status Serve(grpc::ServerContextBase* context, const char* op, const Request& request,
+                     Response* response, Fn&& fn) {
+    return ServeIn(limiter_.TryAcquire(), context, op, request, response, std::forward<Fn>(fn));
+  }
+  // Serve with the in-flight place taken before (none: refused). A call
+  // handed to reads_ takes its place on arrival, so calls waiting there
+  // count against the limit and overload is refused, not queued.
+  template <typename Request, typename Response, typename Fn>
+  grpc::Status ServeIn(std::optional<InflightLimiter::Slot> slot, grpc::ServerContextBase* context,
+                       const char* op, const Request& request, Response* response, Fn&& fn);
 
   ComputeCore c_;
   RequestValidator validator_;
   InflightLimiter limiter_;
+  ArenaMessageAllocator<v1::DescribeInstancesRequest, v1::DescribeInstancesResponse>
+      describe_allocator_;
+  TaskPool reads_;  // last: destroyed (drained and joined) first
 };
 
 }  // namespace gureum::controller

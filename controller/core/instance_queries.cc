@@ -25,8 +25,9 @@ absl::StatusOr<int64_t> InstanceQueries::DecodeNextToken(const std::string& toke
   return seq;
 }
 
-absl::StatusOr<v1::DescribeInstancesResponse> InstanceQueries::Describe(
-    const RequestContext& ctx, const v1::DescribeInstancesRequest& request) {
+absl::Status InstanceQueries::Describe(const RequestContext& ctx,
+                                       const v1::DescribeInstancesRequest& request,
+                                       v1::DescribeInstancesResponse* response) {
   InstanceQuery query;
   query.instance_ids.assign(request.instance_ids().begin(), request.instance_ids().end());
   // By id an admin reaches any project's instance (LoadInstances checks access).
@@ -42,22 +43,20 @@ absl::StatusOr<v1::DescribeInstancesResponse> InstanceQueries::Describe(
   }
   const int page = request.max_results() > 0 ? request.max_results() : 1000;
   query.limit = page + 1;
-  return core_.store.Read(
-      [&](Repositories& repos) -> absl::StatusOr<v1::DescribeInstancesResponse> {
-        if (!query.instance_ids.empty() && request.next_token().empty()) {
-          // EC2: naming an instance that does not exist is an error, not an empty list.
-          auto exist = LoadInstances(repos, ctx, query.instance_ids);
-          if (!exist.ok()) return exist.status();
-        }
-        std::vector<InstanceRecord> rows = repos.instances.List(query);
-        v1::DescribeInstancesResponse response;
-        const bool more = static_cast<int>(rows.size()) > page;
-        if (more) rows.resize(page);
-        if (more) response.set_next_token(EncodeNextToken(rows.back().seq));
-        response.mutable_instances()->Reserve(static_cast<int>(rows.size()));
-        for (InstanceRecord& r : rows) MoveToApiInstance(std::move(r), response.add_instances());
-        return response;
-      });
+  return core_.store.Read([&](Repositories& repos) -> absl::Status {
+    if (!query.instance_ids.empty() && request.next_token().empty()) {
+      // EC2: naming an instance that does not exist is an error, not an empty list.
+      auto exist = LoadInstances(repos, ctx, query.instance_ids);
+      if (!exist.ok()) return exist.status();
+    }
+    std::vector<InstanceRecord> rows = repos.instances.List(query);
+    const bool more = static_cast<int>(rows.size()) > page;
+    if (more) rows.resize(page);
+    if (more) response->set_next_token(EncodeNextToken(rows.back().seq));
+    response->mutable_instances()->Reserve(static_cast<int>(rows.size()));
+    for (InstanceRecord& r : rows) MoveToApiInstance(std::move(r), response->add_instances());
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace gureum::controller

@@ -15,8 +15,9 @@ class InstanceQueries {
   explicit InstanceQueries(CoreContext& core) : core_(core) {}
 
   // `request` has passed the API's validation (filter names, max_results).
-  absl::StatusOr<v1::DescribeInstancesResponse> Describe(
-      const RequestContext& ctx, const v1::DescribeInstancesRequest& request);
+  // Fills the empty *response in place (it may live on the call's arena).
+  absl::Status Describe(const RequestContext& ctx, const v1::DescribeInstancesRequest& request,
+                        v1::DescribeInstancesResponse* response);
 
   static std::string EncodeNextToken(int64_t seq);
   static absl::StatusOr<int64_t> DecodeNextToken(const std::string& token);

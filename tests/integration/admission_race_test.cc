@@ -133,12 +133,14 @@ namespace gureum::testing {
 TEST_CASE("overload is refused with RequestLimitExceeded, not queued", "[integration]") {
   // This test verifies the in-flight bound: with room for one call at a time, 20 clients calling
   // at once get answers that are either results or RequestLimitExceeded, never another error, and
-  // both kinds occur.
+  // both kinds occur, for a call on gRPC's synchronous API (DescribeInstanceTypes) and for
+  // DescribeInstances, which waits for a read thread of its own and must not queue there instead.
   TestCluster cluster;
   cluster.AddControllerArgs({"--max-inflight-requests", "1"});
   cluster.StartController();
   std::mutex mutex;
-  std::map<std::string, int> outcomes;
+  std::map<std::string, int> types_outcomes;
+  std::map<std::string, int> instances_outcomes;
   std::atomic<int> ready{0};
   std::vector<std::thread> clients;
   for (int c = 0; c < kClients; ++c) {
@@ -146,20 +148,30 @@ TEST_CASE("overload is refused with RequestLimitExceeded, not queued", "[integra
       ComputeApi api(cluster.endpoint(), cluster.admin_key());
       ready++;
       while (ready < kClients) std::this_thread::yield();
-      for (int i = 0; i < 20; ++i) {
-        v1::DescribeInstanceTypesResponse response;
-        ApiErrorParts r = api.Call(&v1::Compute::Stub::DescribeInstanceTypes,
-                                   v1::DescribeInstanceTypesRequest(), &response);
-        std::lock_guard lock(mutex);
-        outcomes[r.code]++;
+      for (int i = 0; i < 40; ++i) {
+        if (i % 2 == 0) {
+          v1::DescribeInstanceTypesResponse response;
+          ApiErrorParts r = api.Call(&v1::Compute::Stub::DescribeInstanceTypes,
+                                     v1::DescribeInstanceTypesRequest(), &response);
+          std::lock_guard lock(mutex);
+          types_outcomes[r.code]++;
+        } else {
+          v1::DescribeInstancesResponse response;
+          ApiErrorParts r = api.Call(&v1::Compute::Stub::DescribeInstances,
+                                     v1::DescribeInstancesRequest(), &response);
+          std::lock_guard lock(mutex);
+          instances_outcomes[r.code]++;
+        }
       }
     });
   }
   for (auto& t : clients) t.join();
-  INFO("outcomes: ok " << outcomes[""] << ", refused " << outcomes["RequestLimitExceeded"]);
-  CHECK(outcomes[""] > 0);
-  CHECK(outcomes["RequestLimitExceeded"] > 0);
-  CHECK(outcomes[""] + outcomes["RequestLimitExceeded"] == kClients * 20);
+  for (auto* outcomes : {&types_outcomes, &instances_outcomes}) {
+    INFO("outcomes: ok " << (*outcomes)[""] << ", refused " << (*outcomes)["RequestLimitExceeded"]);
+    CHECK((*outcomes)[""] > 0);
+    CHECK((*outcomes)["RequestLimitExceeded"] > 0);
+    CHECK((*outcomes)[""] + (*outcomes)["RequestLimitExceeded"] == kClients * 20);
+  }
 }
 
 }  // namespace gureum::testing

@@ -32,7 +32,12 @@ class QueryHarness : public CoreHarness {
     return ids;
   }
 
-  InstanceQueries& queries() { return queries_; }
+  absl::StatusOr<v1::DescribeInstancesResponse> Describe(
+      const RequestContext& ctx, const v1::DescribeInstancesRequest& request) {
+    v1::DescribeInstancesResponse response;
+    if (auto s = queries_.Describe(ctx, request, &response); !s.ok()) return s;
+    return response;
+  }
 
  private:
   InstanceQueries queries_;
@@ -55,7 +60,7 @@ TEST_CASE("paging with max results and next tokens returns every instance exactl
     std::vector<std::string> seen;
     int pages = 0;
     for (;;) {
-      auto page = h.queries().Describe(h.Ctx(), request);
+      auto page = h.Describe(h.Ctx(), request);
       REQUIRE(page.ok());
       ++pages;
       REQUIRE(page->instances_size() <= page_size);
@@ -69,7 +74,7 @@ TEST_CASE("paging with max results and next tokens returns every instance exactl
   }
 
   v1::DescribeInstancesRequest everything;
-  auto all = h.queries().Describe(h.Ctx(), everything);
+  auto all = h.Describe(h.Ctx(), everything);
   REQUIRE(all.ok());
   CHECK(all->instances_size() == 7);
   CHECK(all->next_token().empty());
@@ -82,7 +87,7 @@ TEST_CASE("pages stay stable while instances are added between them") {
   std::vector<std::string> expected = h.Launch(4);
   v1::DescribeInstancesRequest request;
   request.set_max_results(2);
-  auto first = h.queries().Describe(h.Ctx(), request);
+  auto first = h.Describe(h.Ctx(), request);
   REQUIRE(first.ok());
   REQUIRE(first->instances_size() == 2);
   expected.push_back(h.Launch(1)[0]);
@@ -91,7 +96,7 @@ TEST_CASE("pages stay stable while instances are added between them") {
                                    first->instances(1).instance_id()};
   request.set_next_token(first->next_token());
   for (int guard = 0; guard < 10 && !request.next_token().empty(); ++guard) {
-    auto page = h.queries().Describe(h.Ctx(), request);
+    auto page = h.Describe(h.Ctx(), request);
     REQUIRE(page.ok());
     for (const auto& i : page->instances()) seen.push_back(i.instance_id());
     request.set_next_token(page->next_token());
@@ -110,7 +115,7 @@ TEST_CASE("a next token this API did not issue is InvalidNextToken") {
     INFO("token " << token);
     v1::DescribeInstancesRequest request;
     request.set_next_token(token);
-    auto r = h.queries().Describe(h.Ctx(), request);
+    auto r = h.Describe(h.Ctx(), request);
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().code() == absl::StatusCode::kInvalidArgument);
     CHECK(ErrorCodeOf(r.status()) == "InvalidNextToken");
@@ -129,7 +134,7 @@ TEST_CASE("describing an instance id that does not exist is InvalidInstanceID.No
   v1::DescribeInstancesRequest request;
   request.add_instance_ids(known);
   request.add_instance_ids("i-0123456789abcdef0");
-  auto r = h.queries().Describe(h.Ctx(), request);
+  auto r = h.Describe(h.Ctx(), request);
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == absl::StatusCode::kNotFound);
   CHECK(ErrorCodeOf(r.status()) == "InvalidInstanceID.NotFound");
@@ -137,7 +142,7 @@ TEST_CASE("describing an instance id that does not exist is InvalidInstanceID.No
 
   v1::DescribeInstancesRequest just_known;
   just_known.add_instance_ids(known);
-  auto ok = h.queries().Describe(h.Ctx(), just_known);
+  auto ok = h.Describe(h.Ctx(), just_known);
   REQUIRE(ok.ok());
   REQUIRE(ok->instances_size() == 1);
   CHECK(ok->instances(0).instance_id() == known);
@@ -155,7 +160,7 @@ TEST_CASE("describing instances applies filters and stays within the caller's pr
   auto* filter = request.add_filters();
   filter->set_name("instance-state-name");
   filter->add_values("running");
-  auto r = h.queries().Describe(h.Ctx(), request);
+  auto r = h.Describe(h.Ctx(), request);
   REQUIRE(r.ok());
   REQUIRE(r->instances_size() == 1);
   CHECK(r->instances(0).instance_id() == mine[1]);
@@ -163,7 +168,7 @@ TEST_CASE("describing instances applies filters and stays within the caller's pr
   CHECK(r->instances(0).instance_status() == "ok");
 
   v1::DescribeInstancesRequest all;
-  auto everything = h.queries().Describe(h.Ctx(), all);
+  auto everything = h.Describe(h.Ctx(), all);
   REQUIRE(everything.ok());
   CHECK(everything->instances_size() == 3);
   for (const auto& i : everything->instances()) CHECK(i.owner_id() == "default");
