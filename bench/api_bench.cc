@@ -2,7 +2,11 @@
 
 #include <httplib.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -11,6 +15,7 @@
 #include "bench/bench_cluster.h"
 #include "bench/client_arena.h"
 #include "bench/load_runner.h"
+#include "bench/server_process.h"
 
 namespace gureum::bench {
 namespace {
@@ -81,8 +86,26 @@ int ApiBench::Run() {
   auto pick = [&](int64_t n) -> const std::string& {
     return ids[static_cast<size_t>(n * 7919) % ids.size()];
   };
+  // RunLoad, then the CPU a request cost the controller, the gateway (if
+  // any) and this process (its clients and the simulated hosts): on a shared
+  // 2-core VM these vary less between runs than the latencies do.
+  const ServerProcess* gateway_process = nullptr;
+  auto load = [&](const std::string& name, const std::function<bool(int, int64_t)>& request) {
+    const double controller_before = cluster.ControllerCpuSeconds();
+    const double gateway_before = gateway_process ? gateway_process->CpuSeconds() : 0;
+    const double own_before = ProcessCpuSeconds(getpid());
+    const LoadResult result = RunLoad(name, options_.clients, duration, request);
+    const double per_request = 1e6 / static_cast<double>(std::max<int64_t>(result.requests, 1));
+    std::cout << "    CPU per request: controller "
+              << per_request * (cluster.ControllerCpuSeconds() - controller_before) << " us";
+    if (gateway_process) {
+      std::cout << ", gateway " << per_request * (gateway_process->CpuSeconds() - gateway_before)
+                << " us";
+    }
+    std::cout << ", bench " << per_request * (ProcessCpuSeconds(getpid()) - own_before) << " us\n";
+  };
   std::cout << "gRPC DescribeInstances:\n";
-  RunLoad("page of 100", options_.clients, duration, [&](int c, int64_t) {
+  load("page of 100", [&](int c, int64_t) {
     v1::DescribeInstancesRequest request;
     request.set_max_results(100);
     ClientArena arena;
@@ -90,7 +113,7 @@ int ApiBench::Run() {
     return client.Stub(c).DescribeInstances(client.Context().get(), request, response).ok() &&
            response->instances_size() == 100;
   });
-  RunLoad("by id", options_.clients, duration, [&](int c, int64_t n) {
+  load("by id", [&](int c, int64_t n) {
     v1::DescribeInstancesRequest request;
     request.add_instance_ids(pick(n));
     ClientArena arena;
@@ -98,19 +121,17 @@ int ApiBench::Run() {
     return client.Stub(c).DescribeInstances(client.Context().get(), request, response).ok() &&
            response->instances_size() == 1;
   });
-  RunLoad(
-      "filter instance-state-name=running, page of 100", options_.clients, duration,
-      [&](int c, int64_t) {
-        v1::DescribeInstancesRequest request;
-        v1::Filter* filter = request.add_filters();
-        filter->set_name("instance-state-name");
-        filter->add_values("running");
-        request.set_max_results(100);
-        ClientArena arena;
-        auto* response = arena.New<v1::DescribeInstancesResponse>();
-        return client.Stub(c).DescribeInstances(client.Context().get(), request, response).ok() &&
-               response->instances_size() == 100;
-      });
+  load("filter instance-state-name=running, page of 100", [&](int c, int64_t) {
+    v1::DescribeInstancesRequest request;
+    v1::Filter* filter = request.add_filters();
+    filter->set_name("instance-state-name");
+    filter->add_values("running");
+    request.set_max_results(100);
+    ClientArena arena;
+    auto* response = arena.New<v1::DescribeInstancesResponse>();
+    return client.Stub(c).DescribeInstances(client.Context().get(), request, response).ok() &&
+           response->instances_size() == 100;
+  });
 
   if (options_.gateway_binary.empty()) return failures.load() == 0 ? 0 : 2;
   std::vector<std::string> args{"--listen",        "127.0.0.1:0", "--plaintext", "--controller",
@@ -121,6 +142,7 @@ int ApiBench::Run() {
     std::cerr << "api: " << gateway.status() << "\n";
     return 1;
   }
+  gateway_process = gateway->get();
   const int port = std::stoi((*gateway)->address().substr((*gateway)->address().rfind(':') + 1));
   std::vector<std::unique_ptr<httplib::Client>> http;
   for (int c = 0; c < options_.clients; ++c) {
@@ -136,14 +158,11 @@ int ApiBench::Run() {
     return res && res->status == 200;
   };
   std::cout << "REST (gureum-gateway) GET /v1/instances:\n";
-  RunLoad("page of 100", options_.clients, duration,
-          [&](int c, int64_t) { return get(c, "/v1/instances?max_results=100"); });
-  RunLoad("by id", options_.clients, duration,
-          [&](int c, int64_t n) { return get(c, "/v1/instances/" + pick(n)); });
-  RunLoad("filter instance-state-name=running, page of 100", options_.clients, duration,
-          [&](int c, int64_t) {
-            return get(c, "/v1/instances?max_results=100&filter[instance-state-name]=running");
-          });
+  load("page of 100", [&](int c, int64_t) { return get(c, "/v1/instances?max_results=100"); });
+  load("by id", [&](int c, int64_t n) { return get(c, "/v1/instances/" + pick(n)); });
+  load("filter instance-state-name=running, page of 100", [&](int c, int64_t) {
+    return get(c, "/v1/instances?max_results=100&filter[instance-state-name]=running");
+  });
   std::cout << "  gateway RSS " << (*gateway)->RssMib() << " MiB\n";
   return failures.load() == 0 ? 0 : 2;
 }
