@@ -3,6 +3,7 @@
 #include "common/api_error.h"
 #include "common/sha256.h"
 #include "controller/core/idempotency.h"
+#include "controller/core/instance_list_builder.h"
 #include "controller/core/instance_state.h"
 #include "controller/core/instance_view.h"
 
@@ -202,9 +203,7 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
     v1::RunInstancesResponse response;
     response.set_reservation_id(*reservation);
     response.set_owner_id(ctx.project_id);
-    for (const InstanceRecord& r : repos.instances.List(query)) {
-      *response.add_instances() = ToApiInstance(r);
-    }
+    InstanceListBuilder(response.mutable_instances(), query.limit).Fill(repos.instances, query);
     return response;
   });
 }

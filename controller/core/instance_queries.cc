@@ -4,8 +4,8 @@
 #include <absl/strings/numbers.h>
 
 #include "common/api_error.h"
+#include "controller/core/instance_list_builder.h"
 #include "controller/core/instance_power.h"
-#include "controller/core/instance_view.h"
 
 namespace gureum::controller {
 
@@ -49,12 +49,9 @@ absl::Status InstanceQueries::Describe(const RequestContext& ctx,
       auto exist = LoadInstances(repos, ctx, query.instance_ids);
       if (!exist.ok()) return exist.status();
     }
-    std::vector<InstanceRecord> rows = repos.instances.List(query);
-    const bool more = static_cast<int>(rows.size()) > page;
-    if (more) rows.resize(page);
-    if (more) response->set_next_token(EncodeNextToken(rows.back().seq));
-    response->mutable_instances()->Reserve(static_cast<int>(rows.size()));
-    for (InstanceRecord& r : rows) MoveToApiInstance(std::move(r), response->add_instances());
+    InstanceListBuilder list(response->mutable_instances(), page);
+    list.Fill(repos.instances, query);
+    if (list.more()) response->set_next_token(EncodeNextToken(list.last_seq()));
     return absl::OkStatus();
   });
 }

@@ -16,58 +16,46 @@ v1::InstanceState ApiState(const std::string& state_name) {
   return out;
 }
 
-v1::Instance ToApiInstance(const InstanceRecord& r) {
-  v1::Instance out;
-  MoveToApiInstance(InstanceRecord(r), &out);
-  return out;
-}
-
-void MoveToApiInstance(InstanceRecord&& r, v1::Instance* out) {
+void ToApiInstance(const ListedInstanceView& v, v1::Instance* out) {
   // Instance status as EC2's status checks summarise it: unknown while the
   // host cannot be reached, ok once running.
   const char* status = "";
-  if (r.state == "terminated") {
+  if (v.state == "terminated") {
     status = "";
-  } else if (r.host_state != "up") {
+  } else if (v.host_state != "up") {
     status = "unknown";
-  } else if (r.state == "running") {
+  } else if (v.state == "running") {
     status = "ok";
-  } else if (r.state == "pending") {
+  } else if (v.state == "pending") {
     status = "initializing";
   }
   out->set_instance_status(status);
-  out->set_instance_id(std::move(r.instance_id));
-  out->set_image_id(std::move(r.image_id));
-  out->set_instance_type(std::move(r.instance_type));
-  out->set_key_name(std::move(r.key_name));
+  out->set_instance_id(v.instance_id.data(), v.instance_id.size());
+  out->set_image_id(v.image_id.data(), v.image_id.size());
+  out->set_instance_type(v.instance_type.data(), v.instance_type.size());
+  out->set_key_name(v.key_name.data(), v.key_name.size());
   v1::InstanceState* state = out->mutable_state();
-  if (auto parsed = ParseState(r.state)) state->set_code(StateCode(*parsed));
-  state->set_name(std::move(r.state));
-  out->mutable_state_reason()->set_code(std::move(r.reason_code));
-  out->mutable_state_reason()->set_message(std::move(r.reason_message));
-  SetTimestamp(out->mutable_launch_time(), r.launched_at);
-  SetTimestamp(out->mutable_state_transition_time(), r.state_changed_at);
+  if (auto parsed = ParseState(v.state)) state->set_code(StateCode(*parsed));
+  state->set_name(v.state.data(), v.state.size());
+  out->mutable_state_reason()->set_code(v.reason_code.data(), v.reason_code.size());
+  out->mutable_state_reason()->set_message(v.reason_message.data(), v.reason_message.size());
+  SetTimestamp(out->mutable_launch_time(), v.launched_at);
+  SetTimestamp(out->mutable_state_transition_time(), v.state_changed_at);
   v1::Placement* placement = out->mutable_placement();
-  placement->set_availability_zone(std::move(r.availability_zone));
-  placement->set_host_id(std::move(r.host_id));
-  placement->set_group_name(std::move(r.placement_group_name));
-  out->set_host_name(std::move(r.host_name));
-  out->set_private_ip_address(std::move(r.private_ip));
-  out->set_mac_address(std::move(r.mac_address));
-  out->mutable_tags()->Reserve(static_cast<int>(r.tags.size()));
-  for (auto& [key, value] : r.tags) {
-    auto* tag = out->add_tags();
-    tag->set_key(std::move(key));
-    tag->set_value(std::move(value));
-  }
-  out->set_reservation_id(std::move(r.reservation_id));
-  out->set_owner_id(std::move(r.project_id));
-  out->set_ami_launch_index(r.launch_index);
-  out->set_client_token(std::move(r.client_token));
-  out->set_vcpus(r.vcpus);
-  out->set_memory_mib(r.memory_mib);
-  out->set_root_disk_gib(r.root_disk_gib);
-  out->set_desired_state(std::move(r.desired_state));
+  placement->set_availability_zone(v.availability_zone.data(), v.availability_zone.size());
+  placement->set_host_id(v.host_id.data(), v.host_id.size());
+  placement->set_group_name(v.placement_group_name.data(), v.placement_group_name.size());
+  out->set_host_name(v.host_name.data(), v.host_name.size());
+  out->set_private_ip_address(v.private_ip.data(), v.private_ip.size());
+  out->set_mac_address(v.mac_address.data(), v.mac_address.size());
+  out->set_reservation_id(v.reservation_id.data(), v.reservation_id.size());
+  out->set_owner_id(v.project_id.data(), v.project_id.size());
+  out->set_ami_launch_index(v.launch_index);
+  out->set_client_token(v.client_token.data(), v.client_token.size());
+  out->set_vcpus(v.vcpus);
+  out->set_memory_mib(v.memory_mib);
+  out->set_root_disk_gib(v.root_disk_gib);
+  out->set_desired_state(v.desired_state.data(), v.desired_state.size());
 }
 
 v1::Image ToApiImage(const ImageRecord& r) {

@@ -9,10 +9,8 @@ namespace gureum::controller {
 
 void SetTimestamp(google::protobuf::Timestamp* ts, int64_t millis);
 v1::InstanceState ApiState(const std::string& state_name);
-v1::Instance ToApiInstance(const InstanceRecord& record);
-// The same into `out`, moving the record's strings instead of copying them
-// (a page of DescribeInstances is hundreds of strings: half its allocations).
-void MoveToApiInstance(InstanceRecord&& record, v1::Instance* out);
+// Everything of the instance but its tags, into `out` (which may live on an arena).
+void ToApiInstance(const ListedInstanceView& view, v1::Instance* out);
 v1::Image ToApiImage(const ImageRecord& record);
 v1::KeyPairInfo ToApiKeyPair(const KeyPairRecord& record);
 v1::InstanceTypeInfo ToApiInstanceType(const InstanceTypeRecord& record);

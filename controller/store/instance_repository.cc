@@ -80,11 +80,13 @@ std::string FilterCondition(const std::string& name, size_t values) {
   throw StoreError(0, "unknown instance filter " + name);
 }
 
-// Loads the tags of every record in one query per batch instead of one per
+// The tags of the given instances, one query per batch instead of one per
 // instance (a page of 100 paid 100 statements). The batch always has
 // kTagBatch placeholders, so one prepared statement serves every page size:
 // the unused ones are NULL, which IN never matches.
-void LoadTagsOf(Database& db, std::vector<InstanceRecord>& records) {
+void ForEachTagOf(
+    Database& db, const std::vector<std::string>& ids,
+    const std::function<void(std::string_view, std::string_view, std::string_view)>& fn) {
   constexpr size_t kTagBatch = 100;
   static const std::string sql = [] {
     std::string placeholders;
@@ -92,27 +94,18 @@ void LoadTagsOf(Database& db, std::vector<InstanceRecord>& records) {
     return "SELECT instance_id, key, value FROM instance_tags WHERE instance_id IN (" +
            placeholders + ") ORDER BY instance_id, key";
   }();
-  std::unordered_map<std::string_view, InstanceRecord*> by_id;
-  by_id.reserve(records.size());
-  for (InstanceRecord& r : records) {
-    r.tags.clear();
-    by_id.emplace(r.instance_id, &r);
-  }
-  for (size_t first = 0; first < records.size(); first += kTagBatch) {
+  for (size_t first = 0; first < ids.size(); first += kTagBatch) {
     Statement s = db.Prepare(sql);
-    const size_t n = std::min(kTagBatch, records.size() - first);
+    const size_t n = std::min(kTagBatch, ids.size() - first);
     for (size_t i = 0; i < kTagBatch; ++i) {
       const int index = static_cast<int>(i + 1);
       if (i < n) {
-        s.Bind(index, records[first + i].instance_id);
+        s.Bind(index, ids[first + i]);
       } else {
         s.BindNull(index);
       }
     }
-    while (s.Step()) {
-      auto it = by_id.find(s.Text(0));
-      if (it != by_id.end()) it->second->tags.emplace_back(s.Text(1), s.Text(2));
-    }
+    while (s.Step()) fn(s.TextView(0), s.TextView(1), s.TextView(2));
   }
 }
 
@@ -183,9 +176,16 @@ std::optional<InstanceRecord> InstanceRepository::Get(const std::string& instanc
   return r;
 }
 
-std::vector<InstanceRecord> InstanceRepository::List(const InstanceQuery& q) {
-  std::string sql = std::string("SELECT ") + kColumns +
-                    " FROM instances i JOIN hosts h ON h.host_id = i.host_id WHERE i.seq > ?";
+void InstanceRepository::ForEachListed(
+    const InstanceQuery& q, const std::function<void(const ListedInstanceView&)>& row,
+    const std::function<void(std::string_view, std::string_view, std::string_view)>& tag) {
+  std::string sql =
+      "SELECT i.seq, i.instance_id, i.project_id, i.reservation_id, i.launch_index, i.image_id, "
+      "i.instance_type, i.vcpus, i.memory_mib, i.root_disk_gib, i.key_name, i.host_id, h.name, "
+      "h.state, i.availability_zone, i.state, i.state_reason_code, i.state_reason_message, "
+      "i.desired_state, i.mac_address, i.private_ip, i.client_token, i.launched_at, "
+      "i.state_changed_at, i.placement_group_name "
+      "FROM instances i JOIN hosts h ON h.host_id = i.host_id WHERE i.seq > ?";
   if (!q.project_id.empty()) sql += " AND i.project_id = ?";
   if (!q.instance_ids.empty())
     sql += " AND " + FilterCondition("instance-id", q.instance_ids.size());
@@ -202,11 +202,39 @@ std::vector<InstanceRecord> InstanceRepository::List(const InstanceQuery& q) {
     for (const auto& value : values) s.Bind(index++, value);
   }
   s.Bind(index, q.limit);
-  std::vector<InstanceRecord> rows;
-  rows.reserve(static_cast<size_t>(std::clamp(q.limit, 0, 1024)));
-  while (s.Step()) rows.push_back(ReadRow(s));
-  LoadTagsOf(db_, rows);
-  return rows;
+  std::vector<std::string> ids;
+  ids.reserve(static_cast<size_t>(std::clamp(q.limit, 0, 1024)));
+  ListedInstanceView v;
+  while (s.Step()) {
+    v.seq = s.Int(0);
+    v.instance_id = s.TextView(1);
+    v.project_id = s.TextView(2);
+    v.reservation_id = s.TextView(3);
+    v.launch_index = static_cast<int>(s.Int(4));
+    v.image_id = s.TextView(5);
+    v.instance_type = s.TextView(6);
+    v.vcpus = static_cast<int>(s.Int(7));
+    v.memory_mib = s.Int(8);
+    v.root_disk_gib = s.Int(9);
+    v.key_name = s.TextView(10);
+    v.host_id = s.TextView(11);
+    v.host_name = s.TextView(12);
+    v.host_state = s.TextView(13);
+    v.availability_zone = s.TextView(14);
+    v.state = s.TextView(15);
+    v.reason_code = s.TextView(16);
+    v.reason_message = s.TextView(17);
+    v.desired_state = s.TextView(18);
+    v.mac_address = s.TextView(19);
+    v.private_ip = s.TextView(20);
+    v.client_token = s.TextView(21);
+    v.launched_at = s.Int(22);
+    v.state_changed_at = s.Int(23);
+    v.placement_group_name = s.TextView(24);
+    ids.emplace_back(v.instance_id);
+    row(v);
+  }
+  ForEachTagOf(db_, ids, tag);
 }
 
 void InstanceRepository::ForEachDesiredOnHost(

@@ -37,8 +37,14 @@ class InstanceRepository {
   // still counted by the trigger instances_usage_delete.
   void Insert(const InstanceRecord& record);
   std::optional<InstanceRecord> Get(const std::string& instance_id);
-  // Rows ordered by seq, at most query.limit.
-  std::vector<InstanceRecord> List(const InstanceQuery& query);
+  // The instances the query matches, ordered by seq, at most query.limit:
+  // row(view) for each, then tag(instance_id, key, value) for each of their
+  // tags (ordered by instance id and key). Views, not records: a page of 100
+  // copied ~20 strings per instance into a record and again into protobuf.
+  void ForEachListed(const InstanceQuery& query,
+                     const std::function<void(const ListedInstanceView&)>& row,
+                     const std::function<void(std::string_view instance_id, std::string_view key,
+                                              std::string_view value)>& tag);
   // What the desired set needs of every instance on a host that is not
   // terminated, by seq. Built on every change of a host's set, so it reads
   // only those columns (a page of full records cost twice as much), and

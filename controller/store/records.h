@@ -69,6 +69,39 @@ struct DesiredInstanceView {
   std::string_view network;
 };
 
+// What an API listing (DescribeInstances, the instances of a new
+// reservation) shows of one instance: the columns of instances and hosts that
+// v1::Instance carries, without user_data and public_key (the largest, shown
+// by no listing) and without tags, as views of SQLite's columns: valid only
+// during the ForEachListed call that passes it.
+struct ListedInstanceView {
+  int64_t seq = 0;
+  std::string_view instance_id;
+  std::string_view project_id;
+  std::string_view reservation_id;
+  int launch_index = 0;
+  std::string_view image_id;
+  std::string_view instance_type;
+  int vcpus = 0;
+  int64_t memory_mib = 0;
+  int64_t root_disk_gib = 0;
+  std::string_view key_name;
+  std::string_view host_id;
+  std::string_view host_name;
+  std::string_view host_state;
+  std::string_view availability_zone;
+  std::string_view state;
+  std::string_view reason_code;
+  std::string_view reason_message;
+  std::string_view desired_state;
+  std::string_view mac_address;
+  std::string_view private_ip;
+  std::string_view client_token;
+  int64_t launched_at = 0;
+  int64_t state_changed_at = 0;
+  std::string_view placement_group_name;
+};
+
 struct ImageRecord {
   std::string image_id;
   std::string project_id;

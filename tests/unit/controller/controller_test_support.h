@@ -273,18 +273,22 @@ class CoreHarness {
     return *r;
   }
 
-  std::vector<InstanceRecord> AllInstances() {
-    auto r = store_->Read([&](Repositories& repos) -> absl::StatusOr<std::vector<InstanceRecord>> {
+  std::vector<std::string> AllInstanceIds() {
+    auto r = store_->Read([&](Repositories& repos) -> absl::StatusOr<std::vector<std::string>> {
       InstanceQuery all;
       all.project_id = "";
       all.limit = 1'000'000;
-      return repos.instances.List(all);
+      std::vector<std::string> ids;
+      repos.instances.ForEachListed(
+          all, [&](const ListedInstanceView& v) { ids.emplace_back(v.instance_id); },
+          [](std::string_view, std::string_view, std::string_view) {});
+      return ids;
     });
     if (!r.ok()) throw std::runtime_error(r.status().ToString());
     return *r;
   }
 
-  int InstanceCount() { return static_cast<int>(AllInstances().size()); }
+  int InstanceCount() { return static_cast<int>(AllInstanceIds().size()); }
 
   int64_t LastEvent() {
     auto r = store_->Read([&](Repositories& repos) -> absl::StatusOr<int64_t> {

@@ -110,7 +110,7 @@ TEST_CASE("instances launched into a spread group land on distinct hosts; the gr
   auto in_use = groups.Delete(h.Ctx(), del);
   CHECK(ErrorCodeOf(in_use) == "InvalidPlacementGroup.InUse");
   CHECK_THAT(std::string(in_use.message()), Catch::Contains("in use by 3 instance(s)"));
-  for (const auto& i : h.AllInstances()) h.ForceState(i.instance_id, "terminated", "terminated");
+  for (const auto& id : h.AllInstanceIds()) h.ForceState(id, "terminated", "terminated");
   CHECK(groups.Delete(h.Ctx(), del).ok());
 }
 

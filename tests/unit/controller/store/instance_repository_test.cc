@@ -1,6 +1,7 @@
 #include "controller/store/instance_repository.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,28 @@ InstanceRecord MakeInstance(int n, const std::string& host_id, const std::string
   return r;
 }
 
+// What ForEachListed passed of one row, copied out of its views.
+struct Listed {
+  int64_t seq = 0;
+  std::string instance_id;
+  TagList tags;
+};
+
+std::vector<Listed> ListRows(InstanceRepository& instances, const InstanceQuery& query) {
+  std::vector<Listed> rows;
+  std::map<std::string, size_t, std::less<>> index;
+  instances.ForEachListed(
+      query,
+      [&](const ListedInstanceView& v) {
+        index.emplace(std::string(v.instance_id), rows.size());
+        rows.push_back({v.seq, std::string(v.instance_id), {}});
+      },
+      [&](std::string_view id, std::string_view key, std::string_view value) {
+        rows.at(index.find(id)->second).tags.emplace_back(key, value);
+      });
+  return rows;
+}
+
 // A store with two hosts, for instance rows to point at.
 class Fixture : public testing::StoreFixture {
  public:
@@ -57,7 +80,7 @@ class Fixture : public testing::StoreFixture {
   std::vector<std::string> Ids(const InstanceQuery& query) {
     return Get<std::vector<std::string>>([&](Repositories& repos) {
       std::vector<std::string> ids;
-      for (const auto& r : repos.instances.List(query)) ids.push_back(r.instance_id);
+      for (const auto& r : ListRows(repos.instances, query)) ids.push_back(r.instance_id);
       return ids;
     });
   }
@@ -231,6 +254,70 @@ TEST_CASE("listing instances honours every filter, alone and combined") {
   CHECK(f.Ids(q).empty());
 }
 
+TEST_CASE("a listed row shows every column a listing shows, as Get reads them") {
+  // This test verifies that ForEachListed's view of a row (what DescribeInstances shows) has the
+  // same values as the record Get reads, the host's name and state joined, for a row with every
+  // listed field set; and that its tags come after the row, sorted by key.
+  Fixture f;
+  InstanceRecord in = MakeInstance(5, "h-0000000b", "stopped");
+  in.key_name = "laptop";
+  in.reason_code = "Client.UserInitiatedShutdown";
+  in.reason_message = "User initiated shutdown";
+  in.private_ip = "10.0.0.9";
+  in.client_token = "tok-5";
+  in.placement_group_id = "pg-00000000000000001";
+  in.placement_group_name = "spread-1";
+  in.tags = {{"b", "2"}, {"a", "1"}};
+  f.Run([&](Repositories& repos) { repos.instances.Insert(in); });
+  auto got = f.Get<std::optional<InstanceRecord>>(
+      [&](Repositories& repos) { return repos.instances.Get(in.instance_id); });
+  REQUIRE(got.has_value());
+
+  InstanceQuery q;
+  q.instance_ids = {in.instance_id};
+  f.Run([&](Repositories& repos) {
+    int rows = 0;
+    TagList tags;
+    repos.instances.ForEachListed(
+        q,
+        [&](const ListedInstanceView& v) {
+          ++rows;
+          CHECK(tags.empty());
+          CHECK(v.seq == got->seq);
+          CHECK(v.instance_id == got->instance_id);
+          CHECK(v.project_id == got->project_id);
+          CHECK(v.reservation_id == got->reservation_id);
+          CHECK(v.launch_index == 5);
+          CHECK(v.image_id == got->image_id);
+          CHECK(v.instance_type == got->instance_type);
+          CHECK(v.vcpus == got->vcpus);
+          CHECK(v.memory_mib == got->memory_mib);
+          CHECK(v.root_disk_gib == got->root_disk_gib);
+          CHECK(v.key_name == "laptop");
+          CHECK(v.host_id == "h-0000000b");
+          CHECK(v.host_name == "host-b");
+          CHECK(v.host_state == "down");
+          CHECK(v.availability_zone == got->availability_zone);
+          CHECK(v.state == "stopped");
+          CHECK(v.reason_code == "Client.UserInitiatedShutdown");
+          CHECK(v.reason_message == "User initiated shutdown");
+          CHECK(v.desired_state == got->desired_state);
+          CHECK(v.mac_address == got->mac_address);
+          CHECK(v.private_ip == "10.0.0.9");
+          CHECK(v.client_token == "tok-5");
+          CHECK(v.launched_at == got->launched_at);
+          CHECK(v.state_changed_at == got->state_changed_at);
+          CHECK(v.placement_group_name == "spread-1");
+        },
+        [&](std::string_view id, std::string_view key, std::string_view value) {
+          CHECK(id == in.instance_id);
+          tags.emplace_back(key, value);
+        });
+    CHECK(rows == 1);
+    CHECK(tags == TagList{{"a", "1"}, {"b", "2"}});
+  });
+}
+
 TEST_CASE("listing by after_seq and limit pages through every instance exactly once") {
   // This test verifies that pages by after_seq and limit come in seq order and together cover every
   // instance exactly once.
@@ -248,8 +335,8 @@ TEST_CASE("listing by after_seq and limit pages through every instance exactly o
   InstanceQuery q;
   q.limit = 3;
   for (int guard = 0; guard < 10; ++guard) {
-    auto page = f.Get<std::vector<InstanceRecord>>(
-        [&](Repositories& repos) { return repos.instances.List(q); });
+    auto page = f.Get<std::vector<Listed>>(
+        [&](Repositories& repos) { return ListRows(repos.instances, q); });
     if (page.empty()) break;
     page_sizes.push_back(page.size());
     for (const auto& r : page) seen.push_back(r.instance_id);
@@ -260,7 +347,7 @@ TEST_CASE("listing by after_seq and limit pages through every instance exactly o
 }
 
 TEST_CASE("a listed page carries every instance's own tags, across tag batches") {
-  // This test verifies that List loads each row's tags, sorted by key, for
+  // This test verifies that ForEachListed passes each row's tags, sorted by key, for
   // pages larger than one tag query's batch of 100, and that instances
   // without tags get none of their neighbours'.
   Fixture f;
@@ -275,8 +362,8 @@ TEST_CASE("a listed page carries every instance's own tags, across tag batches")
   });
   InstanceQuery q;
   q.limit = 1000;
-  auto listed = f.Get<std::vector<InstanceRecord>>(
-      [&](Repositories& repos) { return repos.instances.List(q); });
+  auto listed =
+      f.Get<std::vector<Listed>>([&](Repositories& repos) { return ListRows(repos.instances, q); });
   REQUIRE(listed.size() == rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     const int n = static_cast<int>(i + 1);
@@ -311,7 +398,7 @@ TEST_CASE("an instance's reservation and its MAC are found by index, not by read
   InstanceQuery query;
   query.filters["reservation-id"] = {"r-00000000000000002"};
   db.TakeVmSteps();
-  const auto listed = instances.List(query);
+  const auto listed = ListRows(instances, query);
   REQUIRE(listed.size() == 1);
   CHECK(listed[0].instance_id == MakeInstance(kInstances, "h-0000000a").instance_id);
   const int64_t list_steps = db.TakeVmSteps();
