@@ -101,7 +101,7 @@ grpc::ServerUnaryReactor* ComputeService::DescribeInstances(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   // std::function needs a copyable task: the move-only slot rides in a shared_ptr.
   auto slot = std::make_shared<std::optional<InflightLimiter::Slot>>(limiter_.TryAcquire());
-  reads_.Post([this, slot, context, request, response, reactor] {
+  auto serve = [this, slot, context, request, response, reactor] {
     // The response is filled in place: it lives on the call's arena.
     reactor->Finish(ServeIn(std::move(*slot), context, "DescribeInstances", *request, response,
                             [&](RequestContext& ctx) -> absl::Status {
@@ -110,7 +110,12 @@ grpc::ServerUnaryReactor* ComputeService::DescribeInstances(
                               }
                               return c_.queries.Describe(ctx, *request, response);
                             }));
-  });
+  };
+  if (slot->has_value()) {
+    reads_.Post(std::move(serve));
+  } else {
+    serve();  // refused at once (no store access), not after the queued reads
+  }
   return reactor;
 }
 
