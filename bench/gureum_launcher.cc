@@ -10,6 +10,22 @@
 namespace gureum::bench {
 namespace {
 
+// DescribeInstances, tried once more if the connection was closed under it.
+// With 20 TCG guests on the two cores this process can miss the controller's
+// keepalive deadline (a ping answered within 5 s); the controller then closes
+// the connection ("Keepalive watchdog fired" in its gRPC trace) and the next
+// call on it fails with UNAVAILABLE before the channel reconnects.
+grpc::Status Describe(ComputeClient& client, const v1::DescribeInstancesRequest& request,
+                      v1::DescribeInstancesResponse* response) {
+  grpc::Status status;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    response->Clear();
+    status = client.Stub(0).DescribeInstances(client.Context().get(), request, response);
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+  }
+  return status;
+}
+
 using Steady = std::chrono::steady_clock;
 using google::protobuf::util::TimeUtil;
 
@@ -97,8 +113,7 @@ absl::Status GureumLauncher::Terminate(const std::vector<std::string>& ids, Time
 absl::Status GureumLauncher::TerminateAll(TimePoint deadline) {
   v1::DescribeInstancesRequest request;
   v1::DescribeInstancesResponse response;
-  grpc::Status status =
-      client_.Stub(0).DescribeInstances(client_.Context().get(), request, &response);
+  grpc::Status status = Describe(client_, request, &response);
   if (!status.ok()) return absl::UnavailableError("DescribeInstances: " + status.error_message());
   std::vector<std::string> ids;
   for (const v1::Instance& instance : response.instances()) {
@@ -112,8 +127,7 @@ absl::StatusOr<ControllerTimes> GureumLauncher::Times(const std::string& id) {
   v1::DescribeInstancesRequest request;
   request.add_instance_ids(id);
   v1::DescribeInstancesResponse response;
-  grpc::Status status =
-      client_.Stub(0).DescribeInstances(client_.Context().get(), request, &response);
+  grpc::Status status = Describe(client_, request, &response);
   if (!status.ok()) return absl::UnavailableError("DescribeInstances: " + status.error_message());
   if (response.instances_size() != 1) return absl::NotFoundError("no instance " + id);
   times.launch_time_ms = TimeUtil::TimestampToMilliseconds(response.instances(0).launch_time());
