@@ -86,7 +86,9 @@ TEST_CASE("the libvirt driver keeps working after libvirtd restarts") {
   CHECK(std::any_of(listed->begin(), listed->end(),
                     [&](const DomainInfo& d) { return d.instance_id == id; }));
   CHECK(env.driver->Capabilities().ok());
-  REQUIRE(env.driver->PowerOff(id).ok());
+  absl::Status off = env.driver->PowerOff(id);
+  INFO("first power-off after the restart: " << off.ToString());
+  REQUIRE(off.ok());
   REQUIRE(env.driver->Undefine(id).ok());
 }
 
