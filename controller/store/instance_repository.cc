@@ -7,48 +7,87 @@
 namespace gureum::controller {
 namespace {
 
-constexpr const char* kColumns =
+// The columns a listing shows (ListedInstanceView), read by ReadListed.
+constexpr const char* kListedColumns =
     "i.seq, i.instance_id, i.project_id, i.reservation_id, i.launch_index, i.image_id, "
-    "i.instance_type, i.vcpus, i.memory_mib, i.root_disk_gib, i.key_name, i.public_key, "
-    "i.user_data, i.host_id, h.name, i.availability_zone, i.state, i.state_reason_code, "
-    "i.state_reason_message, i.desired_state, i.force_stop, i.reboot_token, i.mac_address, "
-    "i.private_ip, i.network, i.client_token, i.launched_at, i.state_changed_at, "
-    "i.terminated_at, h.state, i.placement_group_id, i.placement_group_name";
+    "i.instance_type, i.vcpus, i.memory_mib, i.root_disk_gib, i.key_name, i.host_id, h.name, "
+    "h.state, i.availability_zone, i.state, i.state_reason_code, i.state_reason_message, "
+    "i.desired_state, i.mac_address, i.private_ip, i.client_token, i.launched_at, "
+    "i.state_changed_at, i.placement_group_name";
+
+// A full record's columns: the listed ones first, then the rest (ReadRow).
+const std::string& AllColumns() {
+  static const std::string columns =
+      std::string(kListedColumns) +
+      ", i.public_key, i.user_data, i.network, i.force_stop, i.reboot_token, i.terminated_at, "
+      "i.placement_group_id";
+  return columns;
+}
+
+void ReadListed(const Statement& s, ListedInstanceView* v) {
+  v->seq = s.Int(0);
+  v->instance_id = s.TextView(1);
+  v->project_id = s.TextView(2);
+  v->reservation_id = s.TextView(3);
+  v->launch_index = static_cast<int>(s.Int(4));
+  v->image_id = s.TextView(5);
+  v->instance_type = s.TextView(6);
+  v->vcpus = static_cast<int>(s.Int(7));
+  v->memory_mib = s.Int(8);
+  v->root_disk_gib = s.Int(9);
+  v->key_name = s.TextView(10);
+  v->host_id = s.TextView(11);
+  v->host_name = s.TextView(12);
+  v->host_state = s.TextView(13);
+  v->availability_zone = s.TextView(14);
+  v->state = s.TextView(15);
+  v->reason_code = s.TextView(16);
+  v->reason_message = s.TextView(17);
+  v->desired_state = s.TextView(18);
+  v->mac_address = s.TextView(19);
+  v->private_ip = s.TextView(20);
+  v->client_token = s.TextView(21);
+  v->launched_at = s.Int(22);
+  v->state_changed_at = s.Int(23);
+  v->placement_group_name = s.TextView(24);
+}
 
 InstanceRecord ReadRow(const Statement& s) {
+  ListedInstanceView v;
+  ReadListed(s, &v);
   InstanceRecord r;
-  r.seq = s.Int(0);
-  r.instance_id = s.Text(1);
-  r.project_id = s.Text(2);
-  r.reservation_id = s.Text(3);
-  r.launch_index = static_cast<int>(s.Int(4));
-  r.image_id = s.Text(5);
-  r.instance_type = s.Text(6);
-  r.vcpus = static_cast<int>(s.Int(7));
-  r.memory_mib = s.Int(8);
-  r.root_disk_gib = s.Int(9);
-  r.key_name = s.Text(10);
-  r.public_key = s.Text(11);
-  r.user_data = s.Blob(12);
-  r.host_id = s.Text(13);
-  r.host_name = s.Text(14);
-  r.availability_zone = s.Text(15);
-  r.state = s.Text(16);
-  r.reason_code = s.Text(17);
-  r.reason_message = s.Text(18);
-  r.desired_state = s.Text(19);
-  r.force_stop = s.Int(20) != 0;
-  r.reboot_token = s.Int(21);
-  r.mac_address = s.Text(22);
-  r.private_ip = s.Text(23);
-  r.network = s.Text(24);
-  r.client_token = s.Text(25);
-  r.launched_at = s.Int(26);
-  r.state_changed_at = s.Int(27);
-  if (!s.IsNull(28)) r.terminated_at = s.Int(28);
-  r.host_state = s.Text(29);
-  r.placement_group_id = s.Text(30);
-  r.placement_group_name = s.Text(31);
+  r.seq = v.seq;
+  r.instance_id = v.instance_id;
+  r.project_id = v.project_id;
+  r.reservation_id = v.reservation_id;
+  r.launch_index = v.launch_index;
+  r.image_id = v.image_id;
+  r.instance_type = v.instance_type;
+  r.vcpus = v.vcpus;
+  r.memory_mib = v.memory_mib;
+  r.root_disk_gib = v.root_disk_gib;
+  r.key_name = v.key_name;
+  r.host_id = v.host_id;
+  r.host_name = v.host_name;
+  r.host_state = v.host_state;
+  r.availability_zone = v.availability_zone;
+  r.state = v.state;
+  r.reason_code = v.reason_code;
+  r.reason_message = v.reason_message;
+  r.desired_state = v.desired_state;
+  r.mac_address = v.mac_address;
+  r.private_ip = v.private_ip;
+  r.client_token = v.client_token;
+  r.launched_at = v.launched_at;
+  r.state_changed_at = v.state_changed_at;
+  r.placement_group_name = v.placement_group_name;
+  r.public_key = s.Text(25);
+  r.user_data = s.Blob(26);
+  r.network = s.Text(27);
+  r.force_stop = s.Int(28) != 0;
+  r.reboot_token = s.Int(29);
+  if (!s.IsNull(30)) r.terminated_at = s.Int(30);
+  r.placement_group_id = s.Text(31);
   return r;
 }
 
@@ -166,7 +205,7 @@ void InstanceRepository::Insert(const InstanceRecord& r) {
 }
 
 std::optional<InstanceRecord> InstanceRepository::Get(const std::string& instance_id) {
-  Statement s = db_.Prepare(std::string("SELECT ") + kColumns +
+  Statement s = db_.Prepare("SELECT " + AllColumns() +
                             " FROM instances i JOIN hosts h ON h.host_id = i.host_id "
                             "WHERE i.instance_id = ?");
   s.Bind(1, instance_id);
@@ -179,13 +218,8 @@ std::optional<InstanceRecord> InstanceRepository::Get(const std::string& instanc
 void InstanceRepository::ForEachListed(
     const InstanceQuery& q, const std::function<void(const ListedInstanceView&)>& row,
     const std::function<void(std::string_view, std::string_view, std::string_view)>& tag) {
-  std::string sql =
-      "SELECT i.seq, i.instance_id, i.project_id, i.reservation_id, i.launch_index, i.image_id, "
-      "i.instance_type, i.vcpus, i.memory_mib, i.root_disk_gib, i.key_name, i.host_id, h.name, "
-      "h.state, i.availability_zone, i.state, i.state_reason_code, i.state_reason_message, "
-      "i.desired_state, i.mac_address, i.private_ip, i.client_token, i.launched_at, "
-      "i.state_changed_at, i.placement_group_name "
-      "FROM instances i JOIN hosts h ON h.host_id = i.host_id WHERE i.seq > ?";
+  std::string sql = std::string("SELECT ") + kListedColumns +
+                    " FROM instances i JOIN hosts h ON h.host_id = i.host_id WHERE i.seq > ?";
   if (!q.project_id.empty()) sql += " AND i.project_id = ?";
   if (!q.instance_ids.empty())
     sql += " AND " + FilterCondition("instance-id", q.instance_ids.size());
@@ -206,31 +240,7 @@ void InstanceRepository::ForEachListed(
   ids.reserve(static_cast<size_t>(std::clamp(q.limit, 0, 1024)));
   ListedInstanceView v;
   while (s.Step()) {
-    v.seq = s.Int(0);
-    v.instance_id = s.TextView(1);
-    v.project_id = s.TextView(2);
-    v.reservation_id = s.TextView(3);
-    v.launch_index = static_cast<int>(s.Int(4));
-    v.image_id = s.TextView(5);
-    v.instance_type = s.TextView(6);
-    v.vcpus = static_cast<int>(s.Int(7));
-    v.memory_mib = s.Int(8);
-    v.root_disk_gib = s.Int(9);
-    v.key_name = s.TextView(10);
-    v.host_id = s.TextView(11);
-    v.host_name = s.TextView(12);
-    v.host_state = s.TextView(13);
-    v.availability_zone = s.TextView(14);
-    v.state = s.TextView(15);
-    v.reason_code = s.TextView(16);
-    v.reason_message = s.TextView(17);
-    v.desired_state = s.TextView(18);
-    v.mac_address = s.TextView(19);
-    v.private_ip = s.TextView(20);
-    v.client_token = s.TextView(21);
-    v.launched_at = s.Int(22);
-    v.state_changed_at = s.Int(23);
-    v.placement_group_name = s.TextView(24);
+    ReadListed(s, &v);
     ids.emplace_back(v.instance_id);
     row(v);
   }
@@ -264,7 +274,7 @@ void InstanceRepository::ForEachDesiredOnHost(
 }
 
 std::vector<InstanceRecord> InstanceRepository::ListInTransitionSince(int64_t cutoff) {
-  Statement s = db_.Prepare(std::string("SELECT ") + kColumns +
+  Statement s = db_.Prepare("SELECT " + AllColumns() +
                             " FROM instances i JOIN hosts h ON h.host_id = i.host_id "
                             "WHERE i.state IN ('pending', 'stopping', 'shutting-down') "
                             "AND i.state_changed_at < ? ORDER BY i.state_changed_at");

@@ -272,6 +272,7 @@ TEST_CASE("a listed row shows every column a listing shows, as Get reads them") 
   auto got = f.Get<std::optional<InstanceRecord>>(
       [&](Repositories& repos) { return repos.instances.Get(in.instance_id); });
   REQUIRE(got.has_value());
+  CHECK(got->placement_group_id == "pg-00000000000000001");
 
   InstanceQuery q;
   q.instance_ids = {in.instance_id};
