@@ -86,7 +86,9 @@ class HypervisorDriver {
   // kShutoff when the guest complies. NotFound; FailedPrecondition if not running.
   virtual absl::Status Shutdown(const std::string& instance_id) = 0;
 
-  // Pulls the plug: kShutoff at once. NotFound; FailedPrecondition if not running.
+  // Pulls the plug: kShutoff at once. NotFound; FailedPrecondition if not
+  // running when called. A guest that stops while being powered off (by
+  // itself, or by a restarting libvirtd) counts as powered off.
   virtual absl::Status PowerOff(const std::string& instance_id) = 0;
 
   // Reboots a running guest (the domain stays running). NotFound;

@@ -334,7 +334,24 @@ absl::Status LibvirtDriver::PowerOff(const std::string& instance_id) {
   ForgetReboot(instance_id);
   absl::StatusOr<Owned> owned = FindOwned(instance_id);
   if (!owned.ok()) return owned.status();
-  return owned->guest.Destroy();
+  absl::StatusOr<bool> was_active = owned->guest.IsActive();
+  if (!was_active.ok()) return was_active.status();
+  if (!*was_active) {
+    return absl::FailedPreconditionError("instance " + instance_id + " is not running");
+  }
+  const absl::Status destroyed = owned->guest.Destroy();
+  if (!absl::IsFailedPrecondition(destroyed)) return destroyed;
+  // It was running and is not now: it stopped while the request waited, and
+  // off is what was asked for. After a libvirtd restart this is the usual
+  // case: the daemon re-attaches to each running QEMU in a job of its own, and
+  // virDomainDestroy kills QEMU before it waits for that job; the re-attach
+  // then loses its monitor and marks the domain shut off itself (reason
+  // "daemon"), so the destroy finds it not running.
+  absl::StatusOr<bool> active = owned->guest.IsActive();
+  if (!active.ok() || *active) return destroyed;
+  spdlog::info("libvirt: {} stopped while it was being powered off ({})", instance_id,
+               std::string(destroyed.message()));
+  return absl::OkStatus();
 }
 
 absl::Status LibvirtDriver::Reboot(const std::string& instance_id) {

@@ -89,6 +89,9 @@ TEST_CASE("the libvirt driver keeps working after libvirtd restarts") {
   absl::Status off = env.driver->PowerOff(id);
   INFO("first power-off after the restart: " << off.ToString());
   REQUIRE(off.ok());
+  absl::StatusOr<DomainInfo> after = env.driver->Info(id);
+  REQUIRE(after.ok());
+  CHECK(after->state == PowerState::kShutoff);
   REQUIRE(env.driver->Undefine(id).ok());
 }
 
