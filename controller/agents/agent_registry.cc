@@ -28,7 +28,8 @@ bool AgentRegistry::Connected(const std::string& host_id) {
   return sessions_.count(host_id) > 0;
 }
 
-void AgentRegistry::HostChanged(const std::string& host_id) {
+void AgentRegistry::HostChanged(const std::string& host_id,
+                                const std::set<std::string>& instance_ids) {
   std::shared_ptr<AgentSession> session;
   {
     std::lock_guard lock(mutex_);
@@ -36,7 +37,7 @@ void AgentRegistry::HostChanged(const std::string& host_id) {
     if (it == sessions_.end()) return;  // it gets everything when it reconnects
     session = it->second;
   }
-  session->MarkDirty();
+  session->MarkDirty(instance_ids);
 }
 
 absl::StatusOr<std::string> AgentRegistry::ConsoleOutput(const std::string& host_id,

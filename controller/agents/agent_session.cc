@@ -2,9 +2,9 @@
 
 namespace gureum::controller {
 
-void AgentSession::MarkDirty() {
+void AgentSession::MarkDirty(const std::set<std::string>& changed) {
   std::lock_guard lock(mutex_);
-  if (link_ != nullptr) link_->PushDesired();
+  if (link_ != nullptr) link_->PushDesired(changed);
 }
 
 void AgentSession::RequestConsole(const agent::v1::ConsoleRequest& request) {
