@@ -17,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 
 class NoNotifier final : public controller::HostNotifier {
  public:
-  void HostChanged(const std::string&, const std::set<std::string>&) override {}
+  void HostChanged(const std::string&) override {}
 };
 
 // One-row insert transactions per second on a fresh WAL database.

@@ -28,8 +28,7 @@ bool AgentRegistry::Connected(const std::string& host_id) {
   return sessions_.count(host_id) > 0;
 }
 
-void AgentRegistry::HostChanged(const std::string& host_id,
-                                const std::set<std::string>& instance_ids) {
+void AgentRegistry::HostChanged(const std::string& host_id) {
   std::shared_ptr<AgentSession> session;
   {
     std::lock_guard lock(mutex_);
@@ -37,7 +36,7 @@ void AgentRegistry::HostChanged(const std::string& host_id,
     if (it == sessions_.end()) return;  // it gets everything when it reconnects
     session = it->second;
   }
-  session->MarkDirty(instance_ids);
+  session->MarkDirty();
 }
 
 absl::StatusOr<std::string> AgentRegistry::ConsoleOutput(const std::string& host_id,

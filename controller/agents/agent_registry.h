@@ -30,7 +30,7 @@ class AgentRegistry final : public HostNotifier {
   bool Remove(const AgentSession* session);
   bool Connected(const std::string& host_id);
 
-  void HostChanged(const std::string& host_id, const std::set<std::string>& instance_ids) override;
+  void HostChanged(const std::string& host_id) override;
 
   // Asks the host's agent for an instance's console tail and waits for it.
   absl::StatusOr<std::string> ConsoleOutput(const std::string& host_id,

@@ -2,9 +2,9 @@
 
 namespace gureum::controller {
 
-void AgentSession::MarkDirty(const std::set<std::string>& changed) {
+void AgentSession::MarkDirty() {
   std::lock_guard lock(mutex_);
-  if (link_ != nullptr) link_->PushDesired(changed);
+  if (link_ != nullptr) link_->PushDesired();
 }
 
 void AgentSession::RequestConsole(const agent::v1::ConsoleRequest& request) {

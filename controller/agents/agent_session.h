@@ -6,7 +6,6 @@
 #pragma once
 
 #include <mutex>
-#include <set>
 #include <string>
 
 #include "gureum/agent/v1/agent.pb.h"
@@ -19,8 +18,7 @@ class AgentSession {
   class Link {
    public:
     virtual ~Link() = default;
-    // `changed`: the instances whose entries changed since the last push.
-    virtual void PushDesired(const std::set<std::string>& changed) = 0;
+    virtual void PushDesired() = 0;
     virtual void PushConsole(const agent::v1::ConsoleRequest& request) = 0;
     virtual void Close() = 0;
   };
@@ -31,9 +29,8 @@ class AgentSession {
   const std::string& host_id() const { return host_id_; }
   const std::string& host_name() const { return host_name_; }
 
-  // Asks the stream to push the host's desired set again, with the entries
-  // of `changed` read anew (coalesced).
-  void MarkDirty(const std::set<std::string>& changed);
+  // Asks the stream to push the host's whole desired set again (coalesced).
+  void MarkDirty();
   void RequestConsole(const agent::v1::ConsoleRequest& request);
   // Ends the stream (a newer session of the same host replaced this one).
   void Close();

@@ -85,7 +85,7 @@ absl::Status AgentStream::Register(const agent::v1::AgentMessage& first) {
   // Add is announced to this session, one before it is in this first build.
   // (Building before Add lost the launches committed in between.)
   deps_.registry.Add(session);
-  PushDesired({});
+  PushDesired();
   return absl::OkStatus();
 }
 
@@ -128,40 +128,24 @@ absl::Status AgentStream::CheckConsoleReply(const agent::v1::ConsoleReply& reply
 }
 
 void AgentStream::BuildDesired() {
-  bool whole = false;
-  std::set<std::string> changed;
-  {
-    std::lock_guard lock(mutex_);
-    // Nothing to patch (the first build, or a failed one), or a change so
-    // large that the whole set costs no more to read.
-    whole = !desired_.has_set() || changed_.size() > DesiredSetBuilder::kMaxPatchIds;
-    changed.swap(changed_);
-  }
-  auto set = whole ? deps_.desired.Build(host_id_) : deps_.desired.BuildEntries(host_id_, changed);
+  auto set = deps_.desired.Build(host_id_);
   std::lock_guard lock(mutex_);
   building_ = false;
   if (!set.ok()) {
-    // Skipped: the next change or reconnect brings the whole set.
+    // Skipped: the next change or reconnect brings the set.
     spdlog::error("desired set for {}: {}", host_id_, set.status().ToString());
-    desired_.Clear();
   } else {
-    if (whole) {
-      desired_.Reset(std::move(*set));
-    } else {
-      desired_.Patch(changed, std::move(*set));
-    }
     agent::v1::ControllerMessage message;
-    *message.mutable_desired() = desired_.Lend();
+    *message.mutable_desired() = std::move(*set);
     message.mutable_desired()->set_generation(++generation_);
     SendLocked(std::move(message), true);
   }
   MaybeBuildLocked();
 }
 
-void AgentStream::PushDesired(const std::set<std::string>& changed) {
+void AgentStream::PushDesired() {
   std::lock_guard lock(mutex_);
   dirty_ = true;
-  changed_.insert(changed.begin(), changed.end());
   MaybeBuildLocked();
 }
 
@@ -181,11 +165,7 @@ void AgentStream::Close() {
 void AgentStream::OnWriteDone(bool ok) {
   std::lock_guard lock(mutex_);
   writing_ = false;
-  if (out_is_desired_.front()) {
-    desired_queued_ = false;
-    // Written: the set goes back to be patched by the next build.
-    desired_.Return(std::move(*out_.front().mutable_desired()));
-  }
+  if (out_is_desired_.front()) desired_queued_ = false;
   out_.pop_front();
   out_is_desired_.pop_front();
   if (finish_after_write_) {

@@ -7,11 +7,9 @@
 // TaskPool (registration, heartbeats, reports and console replies may write
 // to the store) and the next read starts when it is done, so a host's
 // messages apply in order. Writes go out one at a time from a queue. The
-// desired set is built on the pool when the session is marked dirty, at most
-// one build and one unsent desired set at a time, so bursts of changes
-// coalesce into one push of the newest set. The first build reads the whole
-// set; later ones read only the entries of the instances that changed and
-// patch the set last sent (DesiredSetCache), which the write lends back.
+// desired set is rebuilt on the pool when the session is marked dirty, at
+// most one build and one unsent desired set at a time, so bursts of changes
+// coalesce into one push of the newest set.
 //
 // Lifetime: gRPC calls OnDone once the stream is finished; the stream then
 // waits for its tasks on the pool, unregisters its session (marking the host
@@ -23,14 +21,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 
 #include <grpcpp/grpcpp.h>
 
 #include "controller/agents/agent_registry.h"
 #include "controller/agents/agent_session.h"
-#include "controller/agents/desired_set_cache.h"
 #include "controller/agents/task_pool.h"
 #include "controller/core/agent_report_applier.h"
 #include "controller/core/desired_set_builder.h"
@@ -64,7 +60,7 @@ class AgentStream final
   void OnCancel() override;
   void OnDone() override;
 
-  void PushDesired(const std::set<std::string>& changed) override;
+  void PushDesired() override;
   void PushConsole(const agent::v1::ConsoleRequest& request) override;
   void Close() override;
 
@@ -105,8 +101,6 @@ class AgentStream final
   bool dirty_ = false;                              // guarded by mutex_
   bool building_ = false;                           // guarded by mutex_
   bool desired_queued_ = false;                     // guarded by mutex_
-  std::set<std::string> changed_;                   // guarded by mutex_; since the last build
-  DesiredSetCache desired_;                         // guarded by mutex_
   int64_t generation_ = 0;                          // guarded by mutex_
   int refs_ = 1;                                    // guarded by mutex_; 1 until OnDone
 };

@@ -3,7 +3,6 @@
 // ChangeSet is announced only after it commits.
 #pragma once
 
-#include <map>
 #include <set>
 #include <string>
 
@@ -16,15 +15,11 @@
 
 namespace gureum::controller {
 
-// What a transaction touched: hosts whose desired set changed, with the
-// instances whose entries did, and the newest event sequence it appended.
+// What a transaction touched: hosts whose desired set changed and the newest
+// event sequence it appended.
 struct ChangeSet {
-  std::map<std::string, std::set<std::string>> hosts;
+  std::set<std::string> hosts;
   int64_t last_event = 0;
-
-  void DesiredChanged(const std::string& host_id, const std::string& instance_id) {
-    hosts[host_id].insert(instance_id);
-  }
 };
 
 struct CoreContext {
@@ -42,7 +37,7 @@ auto Commit(CoreContext& core, Fn&& fn) {
   ChangeSet changes;
   auto result = core.store.Write([&](Repositories& repos) { return fn(repos, changes); });
   if (result.ok()) {
-    for (const auto& [host, instances] : changes.hosts) core.notifier.HostChanged(host, instances);
+    for (const auto& host : changes.hosts) core.notifier.HostChanged(host);
     if (changes.last_event > 0) core.events.Published(changes.last_event);
   }
   return result;

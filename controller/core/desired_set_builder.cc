@@ -9,24 +9,10 @@
 namespace gureum::controller {
 
 absl::StatusOr<agent::v1::DesiredSet> DesiredSetBuilder::Build(const std::string& host_id) {
-  return BuildFrom([&](Repositories& repos, const auto& fn) {
-    repos.instances.ForEachDesiredOnHost(host_id, fn);
-  });
-}
-
-absl::StatusOr<agent::v1::DesiredSet> DesiredSetBuilder::BuildEntries(
-    const std::string& host_id, const std::set<std::string>& instance_ids) {
-  return BuildFrom([&](Repositories& repos, const auto& fn) {
-    repos.instances.ForEachDesiredOf(host_id, instance_ids, fn);
-  });
-}
-
-template <typename ForEach>
-absl::StatusOr<agent::v1::DesiredSet> DesiredSetBuilder::BuildFrom(ForEach&& for_each) {
   return store_.Read([&](Repositories& repos) -> absl::StatusOr<agent::v1::DesiredSet> {
     agent::v1::DesiredSet set;
     std::map<std::string, std::optional<ImageRecord>, std::less<>> images;
-    const std::function<void(const DesiredInstanceView&)> add = [&](const DesiredInstanceView& r) {
+    repos.instances.ForEachDesiredOnHost(host_id, [&](const DesiredInstanceView& r) {
       auto* d = set.add_instances();
       d->set_instance_id(r.instance_id.data(), r.instance_id.size());
       if (r.desired_state == "running") {
@@ -70,8 +56,7 @@ absl::StatusOr<agent::v1::DesiredSet> DesiredSetBuilder::BuildFrom(ForEach&& for
       } else {
         spec->set_network(r.network.data(), r.network.size());
       }
-    };
-    for_each(repos, add);
+    });
     return set;
   });
 }

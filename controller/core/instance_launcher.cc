@@ -183,7 +183,7 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
                       "instance " + r.instance_id + " (" + r.instance_type + ", " + r.image_id +
                           ") placed on " + r.host_id,
                       "", r.state);
-          changes.DesiredChanged(r.host_id, r.instance_id);
+          changes.hosts.insert(r.host_id);
         }
         if (!request.client_token().empty()) {
           repos.client_tokens.Insert(

@@ -86,7 +86,7 @@ absl::StatusOr<v1::InstanceStateChangeResponse> InstancePower::Apply(
               } else if (state == S::kStopping) {
                 if (force && !r.force_stop) {
                   repos.instances.UpdateDesired(r.instance_id, "stopped", true);
-                  changes.DesiredChanged(r.host_id, r.instance_id);
+                  changes.hosts.insert(r.host_id);
                 }
               } else if (state != S::kStopped) {
                 status = CheckTransition(r.instance_id, state, S::kStopping);
@@ -112,7 +112,7 @@ absl::StatusOr<v1::InstanceStateChangeResponse> InstancePower::Apply(
                 RecordEvent(repos, changes, ctx, now, "instance", r.instance_id,
                             "instance.reboot-requested",
                             "reboot of " + r.instance_id + " requested");
-                changes.DesiredChanged(r.host_id, r.instance_id);
+                changes.hosts.insert(r.host_id);
               }
               break;
           }

@@ -38,7 +38,7 @@ absl::StatusOr<ReconcileCounts> InstanceReconciler::RunOnce() {
           auto last = last_retry_.find(r.instance_id);
           if (last != last_retry_.end() && now - last->second <= transition_ms) continue;
           last_retry_[r.instance_id] = now;
-          changes.DesiredChanged(r.host_id, r.instance_id);
+          changes.hosts.insert(r.host_id);
           RecordEvent(repos, changes, ctx, now, "instance", r.instance_id, "instance.retried",
                       "instance " + r.instance_id + " has been " + r.state + " for " +
                           std::to_string(waited / 1000) + " s; its desired state was sent to " +

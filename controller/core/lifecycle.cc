@@ -24,7 +24,7 @@ absl::Status TransitionInstance(Repositories& repos, ChangeSet& changes, const R
   instance.reason_code = reason.code;
   instance.reason_message = reason.message;
   instance.state_changed_at = now;
-  changes.DesiredChanged(instance.host_id, instance.instance_id);
+  changes.hosts.insert(instance.host_id);
   return absl::OkStatus();
 }
 

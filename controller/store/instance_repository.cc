@@ -15,29 +15,6 @@ constexpr const char* kListedColumns =
     "i.desired_state, i.mac_address, i.private_ip, i.client_token, i.launched_at, "
     "i.state_changed_at, i.placement_group_name";
 
-// What a host's desired set needs of an instance (DesiredInstanceView), read
-// by ReadDesired.
-constexpr const char* kDesiredColumns =
-    "instance_id, image_id, desired_state, force_stop, reboot_token, vcpus, memory_mib, "
-    "root_disk_gib, user_data, public_key, mac_address, private_ip, network";
-
-const DesiredInstanceView& ReadDesired(Statement& s, DesiredInstanceView& v) {
-  v.instance_id = s.TextView(0);
-  v.image_id = s.TextView(1);
-  v.desired_state = s.TextView(2);
-  v.force_stop = s.Int(3) != 0;
-  v.reboot_token = s.Int(4);
-  v.vcpus = static_cast<int>(s.Int(5));
-  v.memory_mib = s.Int(6);
-  v.root_disk_gib = s.Int(7);
-  v.user_data = s.BlobView(8);
-  v.public_key = s.TextView(9);
-  v.mac_address = s.TextView(10);
-  v.private_ip = s.TextView(11);
-  v.network = s.TextView(12);
-  return v;
-}
-
 // A full record's columns: the listed ones first, then the rest (ReadRow).
 const std::string& AllColumns() {
   static const std::string columns =
@@ -272,37 +249,28 @@ void InstanceRepository::ForEachListed(
 
 void InstanceRepository::ForEachDesiredOnHost(
     const std::string& host_id, const std::function<void(const DesiredInstanceView&)>& fn) {
-  Statement s = db_.Prepare(std::string("SELECT ") + kDesiredColumns +
-                            " FROM instances WHERE host_id = ? AND state != 'terminated' "
-                            "ORDER BY seq");
+  Statement s = db_.Prepare(
+      "SELECT instance_id, image_id, desired_state, force_stop, reboot_token, vcpus, memory_mib, "
+      "root_disk_gib, user_data, public_key, mac_address, private_ip, network FROM instances "
+      "WHERE host_id = ? AND state != 'terminated' ORDER BY seq");
   s.Bind(1, host_id);
   DesiredInstanceView v;
-  while (s.Step()) fn(ReadDesired(s, v));
-}
-
-void InstanceRepository::ForEachDesiredOf(
-    const std::string& host_id, const std::set<std::string>& instance_ids,
-    const std::function<void(const DesiredInstanceView&)>& fn) {
-  if (instance_ids.size() > kDesiredBatch) {
-    throw StoreError(0, "at most " + std::to_string(kDesiredBatch) +
-                            " instances per desired-set patch, not " +
-                            std::to_string(instance_ids.size()));
+  while (s.Step()) {
+    v.instance_id = s.TextView(0);
+    v.image_id = s.TextView(1);
+    v.desired_state = s.TextView(2);
+    v.force_stop = s.Int(3) != 0;
+    v.reboot_token = s.Int(4);
+    v.vcpus = static_cast<int>(s.Int(5));
+    v.memory_mib = s.Int(6);
+    v.root_disk_gib = s.Int(7);
+    v.user_data = s.BlobView(8);
+    v.public_key = s.TextView(9);
+    v.mac_address = s.TextView(10);
+    v.private_ip = s.TextView(11);
+    v.network = s.TextView(12);
+    fn(v);
   }
-  // Always kDesiredBatch placeholders, so one prepared statement serves every
-  // patch; the unused ones are NULL, which IN never matches.
-  static const std::string sql = [] {
-    std::string placeholders;
-    for (size_t i = 0; i < kDesiredBatch; ++i) placeholders += i ? ",?" : "?";
-    return std::string("SELECT ") + kDesiredColumns + " FROM instances WHERE instance_id IN (" +
-           placeholders + ") AND host_id = ? AND state != 'terminated' ORDER BY seq";
-  }();
-  Statement s = db_.Prepare(sql);
-  int index = 1;
-  for (const std::string& id : instance_ids) s.Bind(index++, id);
-  while (index <= static_cast<int>(kDesiredBatch)) s.BindNull(index++);
-  s.Bind(index, host_id);
-  DesiredInstanceView v;
-  while (s.Step()) fn(ReadDesired(s, v));
 }
 
 std::vector<InstanceRecord> InstanceRepository::ListInTransitionSince(int64_t cutoff) {

@@ -5,7 +5,6 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -53,12 +52,6 @@ class InstanceRepository {
   // desired-set builder copies each string once, into protobuf.
   void ForEachDesiredOnHost(const std::string& host_id,
                             const std::function<void(const DesiredInstanceView&)>& fn);
-  // The same for the given instances only (at most kDesiredBatch): those
-  // still on the host and not terminated, by seq. What a change to a few of
-  // a host's instances needs to patch its desired set.
-  static constexpr size_t kDesiredBatch = 32;
-  void ForEachDesiredOf(const std::string& host_id, const std::set<std::string>& instance_ids,
-                        const std::function<void(const DesiredInstanceView&)>& fn);
   // Instances in pending, stopping or shutting-down whose state changed
   // before `cutoff` (ms), oldest first (tags not loaded).
   std::vector<InstanceRecord> ListInTransitionSince(int64_t cutoff);

@@ -95,18 +95,12 @@ inline std::string MinimalQcow2(uint64_t virtual_size, uint64_t backing_offset =
   return h;
 }
 
-// Records every HostChanged call, in order, and the instances they named.
+// Records every HostChanged call, in order.
 class RecordingNotifier final : public HostNotifier {
  public:
-  void HostChanged(const std::string& host_id, const std::set<std::string>& instance_ids) override {
+  void HostChanged(const std::string& host_id) override {
     std::lock_guard lock(mutex_);
     calls_.push_back(host_id);
-    instances_.insert(instance_ids.begin(), instance_ids.end());
-  }
-  // Every instance named since the last Clear.
-  std::set<std::string> instances() const {
-    std::lock_guard lock(mutex_);
-    return instances_;
   }
   std::vector<std::string> calls() const {
     std::lock_guard lock(mutex_);
@@ -119,13 +113,11 @@ class RecordingNotifier final : public HostNotifier {
   void Clear() {
     std::lock_guard lock(mutex_);
     calls_.clear();
-    instances_.clear();
   }
 
  private:
   mutable std::mutex mutex_;
-  std::vector<std::string> calls_;   // guarded by mutex_
-  std::set<std::string> instances_;  // guarded by mutex_
+  std::vector<std::string> calls_;  // guarded by mutex_
 };
 
 inline std::unique_ptr<Store> OpenStoreOrDie(const std::string& path) {

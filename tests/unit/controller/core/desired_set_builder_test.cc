@@ -5,10 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "controller/agents/desired_set_cache.h"
-#include "controller/core/agent_report_applier.h"
 #include "controller/core/instance_launcher.h"
-#include "controller/core/instance_power.h"
 #include "tests/unit/controller/controller_test_support.h"
 
 namespace gureum::controller {
@@ -105,74 +102,6 @@ TEST_CASE("a host's desired set maps desired states to powers and carries each i
   auto none = builder.Build("h-unknown");
   REQUIRE(none.ok());
   CHECK(none->instances_size() == 0);
-}
-
-TEST_CASE("a desired set patched with the instances each commit names equals the set built whole") {
-  // This test verifies what the agent streams rely on: after launches, a
-  // report of running, a stop, a forced stop, a reboot, a start, a terminate
-  // and the report that the guest is gone, patching the set last sent with
-  // the entries of the instances the commit named gives exactly the set a
-  // whole build reads, in the same order.
-  CoreHarness h;
-  const std::string host = h.AddHost("host-a", 64, 65536);
-  const std::string image = h.AddImage();
-  InstancePower power(h.core());
-  AgentReportApplier reports(h.core());
-  DesiredSetBuilder builder(h.store());
-  DesiredSetCache cache;
-  auto whole = builder.Build(host);
-  REQUIRE(whole.ok());
-  cache.Reset(std::move(*whole));
-  int steps = 0;
-  auto check = [&](const std::string& what) {
-    INFO(what);
-    const std::set<std::string> named = h.notifier().instances();
-    h.notifier().Clear();
-    REQUIRE(named.size() <= DesiredSetBuilder::kMaxPatchIds);
-    auto entries = builder.BuildEntries(host, named);
-    REQUIRE(entries.ok());
-    cache.Patch(named, std::move(*entries));
-    const agent::v1::DesiredSet patched = cache.Lend();
-    auto fresh = builder.Build(host);
-    REQUIRE(fresh.ok());
-    CHECK(patched.instances_size() == fresh->instances_size());
-    CHECK(patched.SerializeAsString() == fresh->SerializeAsString());
-    cache.Return(patched);
-    ++steps;
-  };
-  auto report = [&](const std::string& id, agent::v1::ObservedState state) {
-    google::protobuf::RepeatedPtrField<agent::v1::ObservedInstance> observed;
-    observed.Add()->set_instance_id(id);
-    observed.Mutable(0)->set_state(state);
-    REQUIRE(reports.Apply(host, "host-a", observed).ok());
-  };
-
-  std::vector<std::string> ids;
-  for (int batch = 0; batch < 2; ++batch) {
-    auto launched = h.launcher().Run(h.Ctx(), testing::RunRequest(image, "g1.small", 3, 3));
-    REQUIRE(launched.ok());
-    for (const auto& i : launched->instances()) ids.push_back(i.instance_id());
-    check("launch of 3");
-  }
-  for (const std::string& id : ids) report(id, agent::v1::OBSERVED_RUNNING);
-  check("reports of running");
-  REQUIRE(power.Stop(h.Ctx(), {ids[1]}, false).ok());
-  check("stop");
-  REQUIRE(power.Stop(h.Ctx(), {ids[1]}, true).ok());
-  check("forced stop of a stopping instance");
-  REQUIRE(power.Reboot(h.Ctx(), {ids[2]}).ok());
-  check("reboot");
-  report(ids[1], agent::v1::OBSERVED_STOPPED);
-  REQUIRE(power.Start(h.Ctx(), {ids[1]}).ok());
-  check("stopped, then started");
-  REQUIRE(power.Terminate(h.Ctx(), {ids[0], ids[4]}).ok());
-  check("terminate");
-  report(ids[0], agent::v1::OBSERVED_ABSENT);
-  check("the terminated guest is gone");
-  auto last = builder.Build(host);
-  REQUIRE(last.ok());
-  CHECK(last->instances_size() == 5);
-  CHECK(steps == 9);
 }
 
 }  // namespace gureum::controller
