@@ -334,24 +334,33 @@ absl::Status LibvirtDriver::PowerOff(const std::string& instance_id) {
   ForgetReboot(instance_id);
   absl::StatusOr<Owned> owned = FindOwned(instance_id);
   if (!owned.ok()) return owned.status();
-  absl::StatusOr<bool> was_active = owned->guest.IsActive();
-  if (!was_active.ok()) return was_active.status();
-  if (!*was_active) {
+  absl::StatusOr<bool> was_running = PowerOffIfRunning(owned->guest);
+  if (!was_running.ok()) return was_running.status();
+  if (!*was_running) {
     return absl::FailedPreconditionError("instance " + instance_id + " is not running");
   }
-  const absl::Status destroyed = owned->guest.Destroy();
-  if (!absl::IsFailedPrecondition(destroyed)) return destroyed;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> LibvirtDriver::PowerOffIfRunning(LibvirtGuest& guest) {
+  absl::StatusOr<bool> was_active = guest.IsActive();
+  if (!was_active.ok() || !*was_active) return was_active;
+  const absl::Status destroyed = guest.Destroy();
+  if (!absl::IsFailedPrecondition(destroyed)) {
+    if (!destroyed.ok()) return destroyed;
+    return true;
+  }
   // It was running and is not now: it stopped while the request waited, and
   // off is what was asked for. After a libvirtd restart this is the usual
   // case: the daemon re-attaches to each running QEMU in a job of its own, and
   // virDomainDestroy kills QEMU before it waits for that job; the re-attach
   // then loses its monitor and marks the domain shut off itself (reason
   // "daemon"), so the destroy finds it not running.
-  absl::StatusOr<bool> active = owned->guest.IsActive();
+  absl::StatusOr<bool> active = guest.IsActive();
   if (!active.ok() || *active) return destroyed;
-  spdlog::info("libvirt: {} stopped while it was being powered off ({})", instance_id,
+  spdlog::info("libvirt: {} stopped while it was being powered off ({})", guest.Name(),
                std::string(destroyed.message()));
-  return absl::OkStatus();
+  return true;
 }
 
 absl::Status LibvirtDriver::Reboot(const std::string& instance_id) {
@@ -371,12 +380,8 @@ absl::Status LibvirtDriver::Undefine(const std::string& instance_id) {
   ForgetReboot(instance_id);
   absl::StatusOr<Owned> owned = FindOwned(instance_id);
   if (!owned.ok()) return owned.status();
-  absl::StatusOr<bool> active = owned->guest.IsActive();
-  if (!active.ok()) return active.status();
-  if (*active) {
-    absl::Status destroyed = owned->guest.Destroy();
-    // FailedPrecondition: it stopped by itself in the meantime.
-    if (!destroyed.ok() && !absl::IsFailedPrecondition(destroyed)) return destroyed;
+  if (absl::StatusOr<bool> off = PowerOffIfRunning(owned->guest); !off.ok()) {
+    return off.status();
   }
   // The reservation goes before the domain: a failure here leaves the domain
   // (and the record of the reservation) for the retry.

@@ -111,6 +111,9 @@ class LibvirtDriver final : public HypervisorDriver {
   // Starts the domain with its DHCP reservation in place before the guest
   // runs (made alongside QEMU's start).
   absl::Status StartWithReservation(Owned& owned);
+  // Powers the guest off if it is running; false if it was not. A guest that
+  // stops while being powered off counts as powered off.
+  static absl::StatusOr<bool> PowerOffIfRunning(LibvirtGuest& guest);
   absl::Status WriteMetadata(LibvirtGuest& guest, const InstanceMetadata& metadata);
   // Forgets a pending reboot (the guest reset, or power was changed since).
   void ForgetReboot(const std::string& instance_id);
