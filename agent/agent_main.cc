@@ -94,13 +94,22 @@ int main(int argc, char** argv) {
                           ->capture_default_str();
   app.add_option("--fake-state-file", driver.fake_state_file,
                  "Keep fake guests in this JSON file across agent restarts");
+  app.add_option("--fake-start-pause-ms", driver.fake_start_pause_ms,
+                 "Driver fake: hold each starting guest paused this long (for chaos tests)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--fake-connection-reset-rate", driver.fake_connection_reset_rate,
+                 "Driver fake: fail this fraction of hypervisor calls with a lost connection "
+                 "(for chaos tests)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--fake-fault-seed", driver.fake_fault_seed,
+                 "Driver fake: seed of the injected faults");
   app.add_option("--data-dir", driver.data_dir, "Agent data directory")->capture_default_str();
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
   app.add_option("--resync-interval-ms", resync_ms, "Converge at least this often")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--stop-timeout-s", stop_timeout_s,
-                 "Power off a guest that ignores shutdown (or reboot: power off + start) "
+                 "Power off a guest that ignores shutdown (or reboot: reset) "
                  "for this long")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
@@ -111,6 +120,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   gureum::InitLogging("agent", log_level);
+  // A peer that closes its end (libvirtd killed mid-call, a helper process
+  // that exits) must fail that one write with EPIPE, not end the agent:
+  // libvirt's client writes to its socket without MSG_NOSIGNAL.
+  std::signal(SIGPIPE, SIG_IGN);
   transport.controller_address = link.controller_address;
   transport.host_name = link.host_name;
   if (transport.cert_file.empty()) transport.cert_file = driver.data_dir + "/tls/agent.crt";

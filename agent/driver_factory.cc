@@ -37,6 +37,9 @@ absl::StatusOr<AgentBackend> MakeFake(const DriverOptions& options, const Clock&
   fake.capabilities.vcpus = options.fake_vcpus;
   fake.capabilities.memory_mib = options.fake_memory_mib;
   fake.capabilities.disk_gib = options.fake_disk_gib;
+  fake.start_pause_ms = options.fake_start_pause_ms;
+  fake.connection_reset_rate = options.fake_connection_reset_rate;
+  fake.fault_seed = options.fake_fault_seed;
   AgentBackend backend;
   if (options.fake_state_file.empty()) {
     backend.driver = std::make_unique<FakeDriver>(clock, fake);

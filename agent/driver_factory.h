@@ -27,6 +27,10 @@ struct DriverOptions {
   int64_t fake_disk_gib = 200;
   // If set, fake guests are kept in this JSON file across agent restarts.
   std::string fake_state_file;
+  // Faults the fake injects, for chaos tests (FakeDriverOptions).
+  int64_t fake_start_pause_ms = 0;
+  double fake_connection_reset_rate = 0;
+  uint64_t fake_fault_seed = 1;
   // Where drivers that need files keep them (--data-dir): libvirt keeps the
   // image cache in images/ and each instance's disk, seed and console log in
   // instances/<id>/.

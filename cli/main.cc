@@ -2,6 +2,7 @@
 // terminals, environment, config file location, clock, network) into CliApp.
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -10,6 +11,9 @@
 #include "cli/rpc/channel_factory.h"
 
 int main(int argc, char** argv) {
+  // Output into a closed pipe (`gureum ... | head`) ends the CLI quietly, as
+  // it ends every Unix filter, even when the parent left SIGPIPE ignored.
+  std::signal(SIGPIPE, SIG_DFL);
   gureum::SystemClock clock;
   gureum::cli::RealSleeper sleeper;
   gureum::cli::CliEnvironment env;

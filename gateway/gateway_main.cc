@@ -21,6 +21,10 @@ void OnSignal(int) { g_stop = true; }
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A client that goes away mid-reply fails that write (EPIPE); it must not
+  // end the server.
+  std::signal(SIGPIPE, SIG_IGN);
+
   using namespace gureum;
   gateway::GatewayOptions options;
   options.static_dir = GUREUM_GATEWAY_WEB_DIR;

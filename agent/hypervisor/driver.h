@@ -78,8 +78,15 @@ class HypervisorDriver {
   // instance id exists; InvalidArgument if the spec is unusable.
   virtual absl::Status Define(const DomainSpec& spec) = 0;
 
-  // Starts a defined domain. NotFound if undefined; FailedPrecondition if
-  // already running.
+  // Starts a defined domain. A start is several steps (QEMU starts with its
+  // vCPUs paused while the guest's DHCP reservation is made, then they run):
+  // a domain that an interrupted Start left kPaused is finished by calling
+  // Start again (the reservation is made if missing and the guest resumes),
+  // so the caller decides, from what it recorded before the first call,
+  // whether a paused domain is its own unfinished start. NotFound if
+  // undefined; FailedPrecondition if running or shutting down. Unavailable
+  // when the hypervisor was lost mid-call: the domain may then be shut off,
+  // paused or (rarely) running, and the next List says which.
   virtual absl::Status Start(const std::string& instance_id) = 0;
 
   // Asks the guest to shut down (ACPI) and returns at once; the domain reaches

@@ -14,6 +14,7 @@ namespace gureum::agent {
 namespace {
 
 constexpr char kIntentDefined[] = "defined";
+constexpr char kIntentStarting[] = "starting";
 constexpr char kIntentRunning[] = "running";
 constexpr char kIntentStopping[] = "stopping";
 constexpr char kIntentStopped[] = "stopped";
@@ -46,6 +47,14 @@ void SetRunningFacts(v1::ObservedInstance& o, const DomainInfo& domain) {
 }
 
 bool IsOff(PowerState state) { return state == PowerState::kShutoff; }
+
+v1::ObservedInstance PausedObservation(const DomainInfo& domain) {
+  v1::ObservedInstance o = Observation(domain.instance_id, v1::OBSERVED_PAUSED);
+  o.set_reason_code(kReasonPaused);
+  o.set_reason_message(absl::StrCat("the guest is paused on its host (", domain.state_reason, ")"));
+  o.set_applied_reboot_token(AppliedRebootToken(domain));
+  return o;
+}
 
 }  // namespace
 
@@ -198,17 +207,34 @@ v1::ObservedInstance DesiredStateSync::ConvergeOne(const v1::DesiredInstance& de
     track.failed_for.reset();
     track.failure_message.clear();
   }
+  if (track.transient_failures > 0) {
+    if (track.retry_for != fingerprint) {
+      track.transient_failures = 0;  // a new request starts its own count
+    } else if (clock_.NowMillis() < track.retry_at_ms) {
+      return track.retry_observed;
+    }
+  }
+  const int failures_before = track.transient_failures;
+  v1::ObservedInstance o;
   switch (desired.power()) {
     case v1::DESIRED_RUNNING:
-      return EnsureRunning(desired, std::move(domain), track, fingerprint);
+      o = EnsureRunning(desired, std::move(domain), track, fingerprint);
+      break;
     case v1::DESIRED_STOPPED:
-      return EnsureStopped(desired, std::move(domain), track, fingerprint);
+      o = EnsureStopped(desired, std::move(domain), track, fingerprint);
+      break;
     case v1::DESIRED_ABSENT:
-      return EnsureAbsent(desired, std::move(domain), track, fingerprint);
+      o = EnsureAbsent(desired, std::move(domain), track, fingerprint);
+      break;
     default:
       spdlog::warn("sync: {}: desired power unspecified; only observing", id);
       return domain ? Observe(*domain) : Observation(id, v1::OBSERVED_ABSENT);
   }
+  if (failures_before > 0 && track.transient_failures == failures_before) {
+    spdlog::info("sync: {}: went on after {} transient failure(s)", id, failures_before);
+    track.transient_failures = 0;
+  }
+  return o;
 }
 
 void DesiredStateSync::ReapAbandoned(const std::set<std::string>& desired_ids) {
@@ -231,8 +257,9 @@ void DesiredStateSync::ReapAbandoned(const std::set<std::string>& desired_ids) {
 }
 
 absl::StatusOr<std::optional<DomainInfo>> DesiredStateSync::Create(
-    const v1::DesiredInstance& desired, const char* intent, Track& track) {
+    const v1::DesiredInstance& desired, const char* intent, Track& track, SyncStep& failed_step) {
   const std::string& id = desired.instance_id();
+  failed_step = SyncStep::kPrepare;
   absl::StatusOr<DomainSpec> spec;
   if (!options_.prepare_in_background) {
     spec = artifacts_.Prepare(desired);
@@ -264,22 +291,17 @@ absl::StatusOr<std::optional<DomainInfo>> DesiredStateSync::Create(
     spec = track.preparing.get();
     track.prepared.reset();
   }
-  if (!spec.ok()) {
-    return absl::Status(spec.status().code(),
-                        absl::StrCat("prepare failed: ", spec.status().message()));
-  }
+  if (!spec.ok()) return spec.status();
+  failed_step = SyncStep::kDefine;
   spec->instance_id = id;
   spec->metadata[kRebootTokenKey] = absl::StrCat(desired.reboot_token());
   spec->metadata[kPowerIntentKey] = intent;
-  if (absl::Status s = driver_.Define(*spec); !s.ok()) {
-    return absl::Status(s.code(), absl::StrCat("define failed: ", s.message()));
-  }
+  if (absl::Status s = driver_.Define(*spec); !s.ok()) return s;
   spdlog::info("sync: {}: defined ({} vCPU, {} MiB)", id, spec->vcpus, spec->memory_mib);
   absl::StatusOr<DomainInfo> info = driver_.Info(id);
   if (!info.ok()) {
-    return absl::Status(
-        info.status().code(),
-        absl::StrCat("define failed: domain not found after define: ", info.status().message()));
+    return absl::Status(info.status().code(),
+                        absl::StrCat("domain not found after define: ", info.status().message()));
   }
   return std::optional<DomainInfo>(*std::move(info));
 }
@@ -291,8 +313,10 @@ v1::ObservedInstance DesiredStateSync::EnsureRunning(const v1::DesiredInstance& 
   track.stop_requested_ms.reset();
   track.released = false;
   if (!domain) {
-    absl::StatusOr<std::optional<DomainInfo>> created = Create(desired, kIntentDefined, track);
-    if (!created.ok()) return Fail(id, track, fingerprint, "", created.status());
+    SyncStep step = SyncStep::kPrepare;
+    absl::StatusOr<std::optional<DomainInfo>> created =
+        Create(desired, kIntentDefined, track, step);
+    if (!created.ok()) return Fail(desired, track, fingerprint, step, created.status());
     if (!*created) return Observation(id, v1::OBSERVED_BUILDING);
     domain = std::move(**created);
   }
@@ -302,6 +326,19 @@ v1::ObservedInstance DesiredStateSync::EnsureRunning(const v1::DesiredInstance& 
   if (d.state == PowerState::kShuttingDown) {
     // Either our earlier stop or the guest itself; decide once it is off.
     return Observation(id, v1::OBSERVED_STOPPING);
+  }
+  if (d.state == PowerState::kPaused) {
+    // Paused by someone else (an operator, a disk I/O error, a migration):
+    // report it as it is; resuming is theirs to decide.
+    if (intent != kIntentStarting) return PausedObservation(d);
+    // Our own start, interrupted after QEMU started paused: finish it. The
+    // guest has not run yet, so this is its first and only boot.
+    spdlog::info("sync: {}: paused by an interrupted start ({}); finishing it", id, d.state_reason);
+    if (absl::Status s = StartGuest(desired, d); !s.ok()) {
+      return Fail(desired, track, fingerprint, SyncStep::kStart, s);
+    }
+    spdlog::info("sync: {}: started", id);
+    intent = kIntentRunning;
   }
 
   bool off = IsOff(d.state) || d.state == PowerState::kCrashed;
@@ -323,22 +360,12 @@ v1::ObservedInstance DesiredStateSync::EnsureRunning(const v1::DesiredInstance& 
     if (d.state == PowerState::kCrashed) {
       // A preserved crashed domain is still active; clear it before booting.
       if (absl::Status s = driver_.PowerOff(id); !s.ok()) {
-        return Fail(id, track, fingerprint, "power off of crashed domain", s);
+        return Fail(desired, track, fingerprint, SyncStep::kPowerOff, s);
       }
     }
-    if (absl::Status s = driver_.Start(id); !s.ok()) {
-      return Fail(id, track, fingerprint, "start", s);
+    if (absl::Status s = StartGuest(desired, d); !s.ok()) {
+      return Fail(desired, track, fingerprint, SyncStep::kStart, s);
     }
-    // A fresh boot makes any pending reboot moot.
-    std::map<std::string, std::string> metadata = d.metadata;
-    metadata[kPowerIntentKey] = kIntentRunning;
-    metadata[kRebootTokenKey] = absl::StrCat(desired.reboot_token());
-    if (absl::Status s = driver_.SetMetadata(id, metadata); !s.ok()) {
-      spdlog::warn("sync: {}: cannot record start: {}", id, s.ToString());
-    }
-    absl::StatusOr<DomainInfo> info = driver_.Info(id);
-    if (!info.ok()) return Fail(id, track, fingerprint, "start", info.status());
-    d = std::move(*info);
     spdlog::info("sync: {}: started", id);
   } else if (intent != kIntentRunning) {
     SetIntent(d, kIntentRunning);
@@ -349,10 +376,13 @@ v1::ObservedInstance DesiredStateSync::EnsureRunning(const v1::DesiredInstance& 
   if (desired.reboot_token() > applied && d.state == PowerState::kRunning &&
       track.reboot_failed_for != fingerprint) {
     if (absl::Status s = driver_.Reboot(id); !s.ok()) {
-      // The guest keeps running; say so, and do not try again for this entry.
-      spdlog::error("sync: {}: reboot failed: {}", id, s.ToString());
-      track.reboot_failed_for = fingerprint;
-      o.set_reason_code(kReasonInternalError);
+      // The guest keeps running; say so. A transient failure is tried again
+      // at the next pass; a permanent one not for this entry.
+      const FailureKind kind = ClassifyFailure(SyncStep::kReboot, s);
+      spdlog::error("sync: {}: reboot failed ({}): {}", id, FailureKindName(kind), s.ToString());
+      if (kind == FailureKind::kPermanent) track.reboot_failed_for = fingerprint;
+      o.set_reason_code(kind == FailureKind::kPermanent ? kReasonInternalError
+                                                        : kReasonTransientError);
       o.set_reason_message(absl::StrCat("reboot failed: ", s.message()));
     } else {
       std::map<std::string, std::string> metadata = d.metadata;
@@ -375,8 +405,10 @@ v1::ObservedInstance DesiredStateSync::EnsureStopped(const v1::DesiredInstance& 
   const std::string& id = desired.instance_id();
   track.released = false;
   if (!domain) {
-    absl::StatusOr<std::optional<DomainInfo>> created = Create(desired, kIntentStopped, track);
-    if (!created.ok()) return Fail(id, track, fingerprint, "", created.status());
+    SyncStep step = SyncStep::kPrepare;
+    absl::StatusOr<std::optional<DomainInfo>> created =
+        Create(desired, kIntentStopped, track, step);
+    if (!created.ok()) return Fail(desired, track, fingerprint, step, created.status());
     if (!*created) return Observation(id, v1::OBSERVED_BUILDING);
     domain = std::move(**created);
   }
@@ -385,7 +417,7 @@ v1::ObservedInstance DesiredStateSync::EnsureStopped(const v1::DesiredInstance& 
   if (d.state == PowerState::kRunning && !track.stop_requested_ms && !desired.force_stop()) {
     SetIntent(d, kIntentStopping);
     if (absl::Status s = driver_.Shutdown(id); !s.ok()) {
-      return Fail(id, track, fingerprint, "shutdown", s);
+      return Fail(desired, track, fingerprint, SyncStep::kShutdown, s);
     }
     track.stop_requested_ms = clock_.NowMillis();
     spdlog::info("sync: {}: shutdown requested", id);
@@ -401,7 +433,7 @@ v1::ObservedInstance DesiredStateSync::EnsureStopped(const v1::DesiredInstance& 
     return o;
   }
   if (d.state == PowerState::kCrashed || d.state == PowerState::kPaused || desired.force_stop()) {
-    return ForceOff(id, d, track, fingerprint);
+    return ForceOff(desired, d, track, fingerprint);
   }
   // Running or shutting down after our request (or one made before a restart
   // of the agent: the clock starts now).
@@ -409,18 +441,25 @@ v1::ObservedInstance DesiredStateSync::EnsureStopped(const v1::DesiredInstance& 
   if (clock_.NowMillis() - *track.stop_requested_ms >= options_.stop_timeout.count()) {
     spdlog::warn("sync: {}: did not shut down within {} ms; powering off", id,
                  options_.stop_timeout.count());
-    return ForceOff(id, d, track, fingerprint);
+    return ForceOff(desired, d, track, fingerprint);
   }
   v1::ObservedInstance o = Observation(id, v1::OBSERVED_STOPPING);
   o.set_applied_reboot_token(AppliedRebootToken(d));
   return o;
 }
 
-v1::ObservedInstance DesiredStateSync::ForceOff(const std::string& id, DomainInfo& domain,
-                                                Track& track, const std::string& fingerprint) {
+v1::ObservedInstance DesiredStateSync::ForceOff(const v1::DesiredInstance& desired,
+                                                DomainInfo& domain, Track& track,
+                                                const std::string& fingerprint) {
+  const std::string& id = desired.instance_id();
   SetIntent(domain, kIntentStopping);
   if (absl::Status s = driver_.PowerOff(id); !s.ok()) {
-    return Fail(id, track, fingerprint, "power off", s);
+    // Off meanwhile (the guest obeyed a shutdown, or the hypervisor stopped
+    // it): what was asked for.
+    absl::StatusOr<DomainInfo> now = driver_.Info(id);
+    if (!(absl::IsFailedPrecondition(s) && now.ok() && IsOff(now->state))) {
+      return Fail(desired, track, fingerprint, SyncStep::kPowerOff, s);
+    }
   }
   spdlog::info("sync: {}: powered off", id);
   track.stop_requested_ms.reset();
@@ -446,25 +485,39 @@ v1::ObservedInstance DesiredStateSync::EnsureAbsent(const v1::DesiredInstance& d
   }
   if (domain) {
     if (absl::Status s = driver_.Undefine(id); !s.ok() && !absl::IsNotFound(s)) {
-      return Fail(id, track, fingerprint, "undefine", s);
+      return Fail(desired, track, fingerprint, SyncStep::kUndefine, s);
     }
     spdlog::info("sync: {}: undefined", id);
     track.released = false;
   }
   if (!track.released) {
     if (absl::Status s = artifacts_.Release(id); !s.ok()) {
-      return Fail(id, track, fingerprint, "release of instance files", s);
+      return Fail(desired, track, fingerprint, SyncStep::kRelease, s);
     }
     track.released = true;
   }
   return Observation(id, v1::OBSERVED_ABSENT);
 }
 
-v1::ObservedInstance DesiredStateSync::Fail(const std::string& id, Track& track,
-                                            const std::string& fingerprint, const std::string& step,
+v1::ObservedInstance DesiredStateSync::Fail(const v1::DesiredInstance& desired, Track& track,
+                                            const std::string& fingerprint, SyncStep step,
                                             const absl::Status& status) {
-  std::string message = step.empty() ? std::string(status.message())
-                                     : absl::StrCat(step, " failed: ", status.message());
+  const std::string& id = desired.instance_id();
+  std::string message = absl::StrCat(SyncStepName(step), " failed: ", status.message());
+  if (ClassifyFailure(step, status) == FailureKind::kTransient) {
+    const int attempt = ++track.transient_failures;
+    const std::chrono::milliseconds delay = RetryDelay(attempt);
+    track.retry_for = fingerprint;
+    track.retry_at_ms = clock_.NowMillis() + delay.count();
+    spdlog::warn("sync: {}: {} (transient, attempt {}; retrying in {} ms)", id, message, attempt,
+                 delay.count());
+    v1::ObservedInstance o = Observation(
+        id, desired.power() == v1::DESIRED_RUNNING ? v1::OBSERVED_BUILDING : v1::OBSERVED_STOPPING);
+    o.set_reason_code(kReasonTransientError);
+    o.set_reason_message(absl::StrCat(message, " (attempt ", attempt, "; retrying)"));
+    track.retry_observed = o;
+    return o;
+  }
   spdlog::error("sync: {}: {}", id, message);
   track.failed_for = fingerprint;
   track.failure_message = message;
@@ -475,15 +528,41 @@ v1::ObservedInstance DesiredStateSync::Fail(const std::string& id, Track& track,
 }
 
 void DesiredStateSync::SetIntent(DomainInfo& domain, const std::string& intent) {
-  if (MetadataOf(domain, kPowerIntentKey) == intent) return;
-  std::map<std::string, std::string> metadata = domain.metadata;
-  metadata[kPowerIntentKey] = intent;
-  if (absl::Status s = driver_.SetMetadata(domain.instance_id, metadata); !s.ok()) {
+  if (absl::Status s = RecordIntent(domain, intent); !s.ok()) {
     spdlog::warn("sync: {}: cannot record power intent '{}': {}", domain.instance_id, intent,
                  s.ToString());
-    return;
   }
+}
+
+absl::Status DesiredStateSync::RecordIntent(DomainInfo& domain, const std::string& intent) {
+  if (MetadataOf(domain, kPowerIntentKey) == intent) return absl::OkStatus();
+  std::map<std::string, std::string> metadata = domain.metadata;
+  metadata[kPowerIntentKey] = intent;
+  if (absl::Status s = driver_.SetMetadata(domain.instance_id, metadata); !s.ok()) return s;
   domain.metadata = std::move(metadata);
+  return absl::OkStatus();
+}
+
+absl::Status DesiredStateSync::StartGuest(const v1::DesiredInstance& desired, DomainInfo& d) {
+  const std::string& id = desired.instance_id();
+  // Recorded first, so that a domain this start leaves paused (the agent or
+  // the hypervisor dying mid-way) is known to be ours to finish.
+  if (absl::Status s = RecordIntent(d, kIntentStarting); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("cannot record the start: ", s.message()));
+  }
+  if (absl::Status s = driver_.Start(id); !s.ok()) return s;
+  // A fresh boot makes any pending reboot moot.
+  std::map<std::string, std::string> metadata = d.metadata;
+  metadata[kPowerIntentKey] = kIntentRunning;
+  metadata[kRebootTokenKey] = absl::StrCat(desired.reboot_token());
+  if (absl::Status s = driver_.SetMetadata(id, metadata); !s.ok()) {
+    // The next pass finds it running with intent "starting" and records it.
+    spdlog::warn("sync: {}: cannot record start: {}", id, s.ToString());
+  }
+  absl::StatusOr<DomainInfo> info = driver_.Info(id);
+  if (!info.ok()) return info.status();
+  d = *std::move(info);
+  return absl::OkStatus();
 }
 
 void DesiredStateSync::RemoveOrphan(const DomainInfo& domain) {
@@ -501,12 +580,13 @@ void DesiredStateSync::RemoveOrphan(const DomainInfo& domain) {
 
 v1::ObservedInstance DesiredStateSync::Observe(const DomainInfo& domain) {
   switch (domain.state) {
-    case PowerState::kRunning:
-    case PowerState::kPaused: {
+    case PowerState::kRunning: {
       v1::ObservedInstance o = Observation(domain.instance_id, v1::OBSERVED_RUNNING);
       SetRunningFacts(o, domain);
       return o;
     }
+    case PowerState::kPaused:
+      return PausedObservation(domain);
     case PowerState::kShuttingDown:
       return Observation(domain.instance_id, v1::OBSERVED_STOPPING);
     case PowerState::kShutoff:

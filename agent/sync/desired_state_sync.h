@@ -10,14 +10,25 @@
 // - "reboot_token": the highest reboot token applied; a desired token above it
 //   reboots the running guest once.
 // - "power_intent": what the agent last did to the power: "defined" (never
-//   started), "running", "stopping", "stopped", or "stopped_by_guest". A shut
-//   off domain whose intent is "running" was stopped from inside (or crashed):
-//   it is reported STOPPED with reason Client.InstanceInitiatedShutdown and
-//   NOT started again while the desired entry says RUNNING; the controller is
-//   expected to record the instance as stopped (desired STOPPED), and a later
-//   StartInstances starts it.
+//   started), "starting" (recorded before the driver's Start, which is
+//   several steps), "running", "stopping", "stopped", or "stopped_by_guest".
+//   A shut off domain whose intent is "running" was stopped from inside (or
+//   crashed): it is reported STOPPED with reason
+//   Client.InstanceInitiatedShutdown and NOT started again while the desired
+//   entry says RUNNING; the controller is expected to record the instance as
+//   stopped (desired STOPPED), and a later StartInstances starts it. A paused
+//   domain whose intent is "starting" is the sync's own start, interrupted
+//   (the agent or the hypervisor died mid-way): Start finishes it. A domain
+//   paused for any other reason is reported PAUSED, never RUNNING, and left
+//   to whoever paused it.
 //
-// Failures to prepare, define, start, stop or remove are reported FAILED
+// Failures are classified by ClassifyFailure (failure_kind.h). Transient ones
+// (the hypervisor restarting, a lost connection, a timeout) are retried with
+// backoff while the desired entry stays the same, and reported meanwhile as
+// BUILDING (desired running) or STOPPING (desired stopped or absent) with
+// reason Server.TransientError naming the error; they never fail an
+// instance (the controller's pending timeout bounds a launch). Permanent
+// failures to prepare, define, start, stop or remove are reported FAILED
 // (Server.InternalError, message naming the step) and are not retried until
 // that instance's desired entry changes (or the agent restarts).
 //
@@ -41,6 +52,7 @@
 #include <vector>
 
 #include "agent/hypervisor/driver.h"
+#include "agent/sync/failure_kind.h"
 #include "agent/sync/instance_artifacts.h"
 #include "common/clock.h"
 #include "gureum/agent/v1/agent.pb.h"
@@ -54,6 +66,11 @@ inline constexpr char kPowerIntentKey[] = "power_intent";
 // EC2 state reason codes the agent reports.
 inline constexpr char kReasonInternalError[] = "Server.InternalError";
 inline constexpr char kReasonInstanceInitiatedShutdown[] = "Client.InstanceInitiatedShutdown";
+// A transient failure is being retried (not an EC2 code: EC2 does not show
+// its retries).
+inline constexpr char kReasonTransientError[] = "Server.TransientError";
+// The guest's vCPUs are paused on the host by someone other than the agent.
+inline constexpr char kReasonPaused[] = "Server.Paused";
 
 struct DesiredStateSyncOptions {
   // How long a guest may take to obey an ACPI shutdown before it is powered off.
@@ -114,6 +131,12 @@ class DesiredStateSync {
     std::optional<std::string> failed_for;
     std::string failure_message;
     std::optional<std::string> reboot_failed_for;
+    // Transient failures in a row for the desired entry `retry_for`; no step
+    // is taken before retry_at_ms, and `retry_observed` is reported meanwhile.
+    int transient_failures = 0;
+    std::string retry_for;
+    int64_t retry_at_ms = 0;
+    v1::ObservedInstance retry_observed;
     bool released = false;
     // A Prepare running in the background (valid() while it runs or until
     // its result is taken).
@@ -144,20 +167,30 @@ class DesiredStateSync {
                                     std::optional<DomainInfo> domain, Track& track,
                                     const std::string& fingerprint);
   // Prepare + Define a stopped domain with the given power intent. nullopt
-  // while a background Prepare still runs.
+  // while a background Prepare still runs. On failure `failed_step` says
+  // which step failed.
   absl::StatusOr<std::optional<DomainInfo>> Create(const v1::DesiredInstance& desired,
-                                                   const char* intent, Track& track);
+                                                   const char* intent, Track& track,
+                                                   SyncStep& failed_step);
+  // Records the intent "starting", then starts (or finishes the interrupted
+  // start of) the domain and records "running"; `d` is read again after.
+  absl::Status StartGuest(const v1::DesiredInstance& desired, DomainInfo& d);
   // Releases the files of abandoned Prepares that finished, unless their
   // instance is in `desired_ids` again.
   void ReapAbandoned(const std::set<std::string>& desired_ids);
   // Powers off, reports STOPPED and records the intent.
-  v1::ObservedInstance ForceOff(const std::string& id, DomainInfo& domain, Track& track,
-                                const std::string& fingerprint);
-  // Records a failed step and returns the FAILED observation.
-  v1::ObservedInstance Fail(const std::string& id, Track& track, const std::string& fingerprint,
-                            const std::string& step, const absl::Status& status);
+  v1::ObservedInstance ForceOff(const v1::DesiredInstance& desired, DomainInfo& domain,
+                                Track& track, const std::string& fingerprint);
+  // Records a failed step and returns what to report: for a transient
+  // failure the retry is scheduled and BUILDING or STOPPING is reported with
+  // the error as reason; for a permanent one, FAILED.
+  v1::ObservedInstance Fail(const v1::DesiredInstance& desired, Track& track,
+                            const std::string& fingerprint, SyncStep step,
+                            const absl::Status& status);
   // Stores `intent` in the domain's metadata if it differs (best effort).
   void SetIntent(DomainInfo& domain, const std::string& intent);
+  // The same, but the caller needs it recorded before it goes on.
+  absl::Status RecordIntent(DomainInfo& domain, const std::string& intent);
   void RemoveOrphan(const DomainInfo& domain);
   static v1::ObservedInstance Observe(const DomainInfo& domain);
 

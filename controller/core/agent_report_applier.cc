@@ -9,6 +9,28 @@
 #include "controller/core/lifecycle.h"
 
 namespace gureum::controller {
+namespace {
+
+// The reason codes an agent reports while it retries, or about a guest
+// someone else paused (agent/sync/desired_state_sync.h).
+constexpr char kHostReasonTransient[] = "Server.TransientError";
+constexpr char kHostReasonPaused[] = "Server.Paused";
+
+// Records what the host says about an instance without a change of state;
+// an event marks each new reason code.
+void SetHostReason(Repositories& repos, ChangeSet& changes, const RequestContext& ctx, int64_t now,
+                   InstanceRecord& r, const std::string& code, const std::string& message) {
+  if (r.reason_code == code && r.reason_message == message) return;
+  if (r.reason_code != code && !code.empty()) {
+    RecordEvent(repos, changes, ctx, now, "instance", r.instance_id, "instance.host-reason",
+                "instance " + r.instance_id + " (" + r.state + "): " + code + ": " + message);
+  }
+  repos.instances.SetStateReason(r.instance_id, code, message);
+  r.reason_code = code;
+  r.reason_message = message;
+}
+
+}  // namespace
 
 absl::Status AgentReportApplier::Apply(
     const std::string& host_id, const std::string& host_name,
@@ -57,6 +79,26 @@ absl::Status AgentReportApplier::Apply(
         case ObservedState::OBSERVED_RUNNING:
           if (state == S::kPending && r.desired_state == "running") {
             status = TransitionInstance(repos, changes, ctx, now, r, S::kRunning, {"", ""});
+          } else if (state == S::kRunning && r.reason_code == kHostReasonPaused) {
+            SetHostReason(repos, changes, ctx, now, r, "", "");
+          }
+          break;
+        case ObservedState::OBSERVED_BUILDING:
+        case ObservedState::OBSERVED_STOPPING:
+          // A transient failure the host is retrying: shown as the state
+          // reason of a pending instance, and named by the pending timeout
+          // if the launch never gets through.
+          if (state == S::kPending && observed.reason_code() == kHostReasonTransient) {
+            SetHostReason(repos, changes, ctx, now, r, observed.reason_code(),
+                          observed.reason_message());
+          }
+          break;
+        case ObservedState::OBSERVED_PAUSED:
+          // Not running: a pending instance stays pending; a running one
+          // says why it does not answer.
+          if (state == S::kPending || state == S::kRunning) {
+            SetHostReason(repos, changes, ctx, now, r, observed.reason_code(),
+                          observed.reason_message());
           }
           break;
         case ObservedState::OBSERVED_STOPPED:
@@ -76,7 +118,8 @@ absl::Status AgentReportApplier::Apply(
         case ObservedState::OBSERVED_ABSENT:
           if (state == S::kShuttingDown) {
             StateReasonText reason{r.reason_code, r.reason_message};
-            if (reason.code.rfind("Server.", 0) != 0) {
+            if (reason.code.rfind("Server.", 0) != 0 || reason.code == kHostReasonTransient ||
+                reason.code == kHostReasonPaused) {
               reason = {"Client.UserInitiatedShutdown", "User initiated shutdown"};
             }
             status = TransitionInstance(repos, changes, ctx, now, r, S::kTerminated, reason);

@@ -25,10 +25,13 @@ absl::StatusOr<ReconcileCounts> InstanceReconciler::RunOnce() {
           if (r.state == "pending") {
             if (waited <= pending_ms) continue;
             repos.instances.UpdateDesired(r.instance_id, "terminated", false);
-            auto s = TransitionInstance(
-                repos, changes, ctx, now, r, InstanceState::kShuttingDown,
-                {"Server.InternalError", "the host did not start the instance within " +
-                                             std::to_string(pending_ms / 1000) + " s"});
+            // What the host last said (a transient error it kept retrying,
+            // a guest paused by someone else) is the likeliest cause.
+            std::string message = "the host did not start the instance within " +
+                                  std::to_string(pending_ms / 1000) + " s";
+            if (!r.reason_message.empty()) message += "; last error: " + r.reason_message;
+            auto s = TransitionInstance(repos, changes, ctx, now, r, InstanceState::kShuttingDown,
+                                        {"Server.InternalError", message});
             if (!s.ok()) return s;
             ++counts.failed;
             continue;

@@ -377,6 +377,18 @@ void InstanceRepository::SetPrivateIp(const std::string& instance_id, const std:
   s.Bind(2, instance_id).Run();
 }
 
+void InstanceRepository::SetStateReason(const std::string& instance_id,
+                                        const std::string& reason_code,
+                                        const std::string& reason_message) {
+  db_.Prepare(
+         "UPDATE instances SET state_reason_code = ?, state_reason_message = ? "
+         "WHERE instance_id = ?")
+      .Bind(1, reason_code)
+      .Bind(2, reason_message)
+      .Bind(3, instance_id)
+      .Run();
+}
+
 int InstanceRepository::PurgeTerminatedBefore(int64_t cutoff) {
   db_.Prepare("DELETE FROM instances WHERE state = 'terminated' AND terminated_at < ?")
       .Bind(1, cutoff)

@@ -64,6 +64,11 @@ class InstanceRepository {
   void UpdateDesired(const std::string& instance_id, const std::string& desired_state,
                      bool force_stop);
   void BumpRebootToken(const std::string& instance_id);
+  // Replaces the state reason without a change of state (what the host says
+  // about an instance in the middle of a transition). Unknown ids change
+  // nothing.
+  void SetStateReason(const std::string& instance_id, const std::string& reason_code,
+                      const std::string& reason_message);
   void SetPrivateIp(const std::string& instance_id, const std::string& ip);
 
   // Deletes instances terminated before `cutoff`; returns how many.

@@ -14,6 +14,14 @@ both, with SIGKILL at random moments and restarts them. Decisions come from a fi
 seed; the timing of processes is the OS's, so two runs with one seed make the
 same choices but not the same interleavings.
 
+The fake hypervisors also misbehave as libvirtd does when it restarts: a
+fraction of their calls lose the connection (`--fault-rate`; a start so cut
+leaves its guest paused half of the time), and each start holds its guest
+paused for `--start-pause-ms`, saved so, so that agent kills land between the
+paused start and the resume. Such transient failures must neither fail a
+launch (`acknowledged-changes`: nothing the client did not terminate is
+terminated) nor leave a guest paused (`converged`).
+
 Afterwards it waits for convergence and checks, printing each:
   acknowledged-launches   every acknowledged RunInstances' instances exist, once
   token-idempotent        every retry of a token got the same instances back
@@ -579,6 +587,12 @@ def main():
                         help="a killed process stays down up to this many seconds")
     parser.add_argument("--stop-start", action="store_true",
                         help="also stop and start instances (about 20%% of operations)")
+    parser.add_argument("--fault-rate", type=float, default=0.02,
+                        help="fraction of the fake hypervisor's calls that lose the connection "
+                             "(a Start so cut leaves its guest paused half of the time)")
+    parser.add_argument("--start-pause-ms", type=int, default=40,
+                        help="how long the fake holds a starting guest paused (saved so), so "
+                             "that agent kills land between the paused start and the resume")
     parser.add_argument("--converge-timeout", type=float, default=90)
     parser.add_argument("--work-dir", help="keep everything here (default: a temp dir, removed)")
     args = parser.parse_args()
@@ -602,8 +616,11 @@ def main():
     try:
         cluster.start_controller()
         hosts = ["host-%d" % (i + 1) for i in range(args.agents)]
-        for h in hosts:
-            cluster.add_agent(h)
+        for i, h in enumerate(hosts):
+            cluster.add_agent(h, extra_args=[
+                "--fake-connection-reset-rate", str(args.fault_rate),
+                "--fake-fault-seed", str(args.seed * 100 + i),
+                "--fake-start-pause-ms", str(args.start_pause_ms)])
         if not cluster.wait_hosts_up(hosts):
             raise RuntimeError("agents did not register")
         image = cluster.import_image("chaos")

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <utility>
 
 #include <absl/strings/str_cat.h>
@@ -18,6 +19,7 @@ using nlohmann::json;
 // libvirt's wording, so logs read the same whichever driver runs.
 constexpr const char* kNotRunning = "domain is not running";
 constexpr const char* kAlreadyRunning = "domain is already running";
+constexpr const char* kConnectionReset = "Cannot recv data: Connection reset by peer";
 
 absl::Status NoSuchDomain(const std::string& instance_id) {
   return absl::NotFoundError(absl::StrCat("no domain with matching name '", instance_id, "'"));
@@ -71,7 +73,10 @@ DomainSpec SpecFromJson(const json& j) {
 }  // namespace
 
 FakeDriver::FakeDriver(const Clock& clock, FakeDriverOptions options)
-    : clock_(clock), options_(std::move(options)), shutdown_delay_ms_(options_.shutdown_delay_ms) {}
+    : clock_(clock),
+      options_(std::move(options)),
+      shutdown_delay_ms_(options_.shutdown_delay_ms),
+      fault_random_(options_.fault_seed) {}
 
 absl::StatusOr<std::unique_ptr<FakeDriver>> FakeDriver::OpenPersistent(const Clock& clock,
                                                                        FakeDriverOptions options,
@@ -171,6 +176,30 @@ absl::StatusOr<FakeDriver::Domain*> FakeDriver::FindLocked(const std::string& in
   return &it->second;
 }
 
+absl::Status FakeDriver::ConnectionLocked(std::string_view call) {
+  if (lose_connection_on_.erase(std::string(call)) > 0) {
+    return absl::UnavailableError(kConnectionReset);
+  }
+  if (dropped_calls_ > 0) {
+    --dropped_calls_;
+    return absl::UnavailableError(kConnectionReset);
+  }
+  if (options_.connection_reset_rate > 0 && std::uniform_real_distribution<double>(0, 1)(
+                                                fault_random_) < options_.connection_reset_rate) {
+    return absl::UnavailableError(kConnectionReset);
+  }
+  return absl::OkStatus();
+}
+
+void FakeDriver::RunLocked(Domain& d) {
+  d.state = PowerState::kRunning;
+  d.state_reason = "booted";
+  d.boot_time_ms = clock_.NowMillis();
+  d.shutdown_due_ms.reset();
+  BootMessagesLocked(d);
+  SaveLocked();
+}
+
 void FakeDriver::ConsoleLocked(Domain& domain, std::string_view line) {
   domain.console.append(line);
   domain.console.push_back('\n');
@@ -215,6 +244,7 @@ absl::Status FakeDriver::Define(const DomainSpec& spec) {
   }
   std::lock_guard lock(mutex_);
   SettleLocked();
+  if (absl::Status connection = ConnectionLocked("Define"); !connection.ok()) return connection;
   if (fail_next_define_) {
     std::string message = std::move(*fail_next_define_);
     fail_next_define_.reset();
@@ -231,10 +261,16 @@ absl::Status FakeDriver::Define(const DomainSpec& spec) {
 }
 
 absl::Status FakeDriver::Start(const std::string& instance_id) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
+  if (absl::Status connection = ConnectionLocked("Start"); !connection.ok()) return connection;
   auto found = FindLocked(instance_id);
   if (!found.ok()) return found.status();
   Domain& d = **found;
+  if (d.state == PowerState::kPaused) {
+    // An earlier Start stopped after its first step: finish it.
+    RunLocked(d);
+    return absl::OkStatus();
+  }
   if (IsActive(d.state)) return absl::FailedPreconditionError(kAlreadyRunning);
   if (fail_next_start_) {
     std::string message = std::move(*fail_next_start_);
@@ -253,17 +289,36 @@ absl::Status FakeDriver::Start(const std::string& instance_id) {
                      options_.capabilities.memory_mib - used, " MiB free of ",
                      options_.capabilities.memory_mib));
   }
-  d.state = PowerState::kRunning;
-  d.state_reason = "booted";
-  d.boot_time_ms = clock_.NowMillis();
+  // Step one: QEMU is up with its vCPUs paused.
+  d.state = PowerState::kPaused;
+  d.state_reason = "starting up";
   d.shutdown_due_ms.reset();
-  BootMessagesLocked(d);
   SaveLocked();
+  const bool reset =
+      reset_during_next_start_ || (options_.connection_reset_rate > 0 &&
+                                   std::uniform_real_distribution<double>(0, 1)(fault_random_) <
+                                       options_.connection_reset_rate / 2);
+  reset_during_next_start_ = false;
+  if (reset) return absl::UnavailableError(kConnectionReset);
+  if (options_.start_pause_ms > 0) {
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(options_.start_pause_ms));
+    lock.lock();
+    found = FindLocked(instance_id);
+    if (!found.ok()) return found.status();
+    // Powered off or undefined meanwhile: the start lost.
+    if ((*found)->state != PowerState::kPaused) {
+      return absl::FailedPreconditionError(kNotRunning);
+    }
+  }
+  // Step two: the guest runs.
+  RunLocked(**found);
   return absl::OkStatus();
 }
 
 absl::Status FakeDriver::Shutdown(const std::string& instance_id) {
   std::lock_guard lock(mutex_);
+  if (absl::Status connection = ConnectionLocked("Shutdown"); !connection.ok()) return connection;
   auto found = FindLocked(instance_id);
   if (!found.ok()) return found.status();
   Domain& d = **found;
@@ -284,6 +339,7 @@ absl::Status FakeDriver::Shutdown(const std::string& instance_id) {
 
 absl::Status FakeDriver::PowerOff(const std::string& instance_id) {
   std::lock_guard lock(mutex_);
+  if (absl::Status connection = ConnectionLocked("PowerOff"); !connection.ok()) return connection;
   auto found = FindLocked(instance_id);
   if (!found.ok()) return found.status();
   Domain& d = **found;
@@ -298,6 +354,7 @@ absl::Status FakeDriver::PowerOff(const std::string& instance_id) {
 
 absl::Status FakeDriver::Reboot(const std::string& instance_id) {
   std::lock_guard lock(mutex_);
+  if (absl::Status connection = ConnectionLocked("Reboot"); !connection.ok()) return connection;
   auto found = FindLocked(instance_id);
   if (!found.ok()) return found.status();
   Domain& d = **found;
@@ -311,6 +368,7 @@ absl::Status FakeDriver::Reboot(const std::string& instance_id) {
 
 absl::Status FakeDriver::Undefine(const std::string& instance_id) {
   std::lock_guard lock(mutex_);
+  if (absl::Status connection = ConnectionLocked("Undefine"); !connection.ok()) return connection;
   auto found = FindLocked(instance_id);
   if (!found.ok()) return found.status();
   domains_.erase(instance_id);
@@ -321,6 +379,8 @@ absl::Status FakeDriver::Undefine(const std::string& instance_id) {
 absl::Status FakeDriver::SetMetadata(const std::string& instance_id,
                                      const std::map<std::string, std::string>& metadata) {
   std::lock_guard lock(mutex_);
+  if (absl::Status connection = ConnectionLocked("SetMetadata"); !connection.ok())
+    return connection;
   auto found = FindLocked(instance_id);
   if (!found.ok()) return found.status();
   (*found)->spec.metadata = metadata;
@@ -330,6 +390,7 @@ absl::Status FakeDriver::SetMetadata(const std::string& instance_id,
 
 absl::StatusOr<DomainInfo> FakeDriver::Info(const std::string& instance_id) {
   std::lock_guard lock(mutex_);
+  if (absl::Status connection = ConnectionLocked("Info"); !connection.ok()) return connection;
   auto found = FindLocked(instance_id);
   if (!found.ok()) return found.status();
   return InfoOf(**found);
@@ -337,6 +398,7 @@ absl::StatusOr<DomainInfo> FakeDriver::Info(const std::string& instance_id) {
 
 absl::StatusOr<std::vector<DomainInfo>> FakeDriver::List() {
   std::lock_guard lock(mutex_);
+  if (absl::Status connection = ConnectionLocked("List"); !connection.ok()) return connection;
   SettleLocked();
   std::vector<DomainInfo> out;
   out.reserve(domains_.size());
@@ -362,6 +424,21 @@ void FakeDriver::FailNextStart(std::string message) {
   fail_next_start_ = std::move(message);
 }
 
+void FakeDriver::ResetConnectionDuringNextStart() {
+  std::lock_guard lock(mutex_);
+  reset_during_next_start_ = true;
+}
+
+void FakeDriver::LoseConnectionOnNext(std::string call) {
+  std::lock_guard lock(mutex_);
+  lose_connection_on_.insert(std::move(call));
+}
+
+void FakeDriver::DropConnection(int calls) {
+  std::lock_guard lock(mutex_);
+  dropped_calls_ = calls;
+}
+
 void FakeDriver::FailNextDefine(std::string message) {
   std::lock_guard lock(mutex_);
   fail_next_define_ = std::move(message);
@@ -383,6 +460,18 @@ absl::Status FakeDriver::GuestShutdown(const std::string& instance_id) {
   d.state = PowerState::kShutoff;
   d.state_reason = "shutdown";
   d.boot_time_ms = 0;
+  SaveLocked();
+  return absl::OkStatus();
+}
+
+absl::Status FakeDriver::PauseByOperator(const std::string& instance_id) {
+  std::lock_guard lock(mutex_);
+  auto found = FindLocked(instance_id);
+  if (!found.ok()) return found.status();
+  Domain& d = **found;
+  if (d.state != PowerState::kRunning) return absl::FailedPreconditionError(kNotRunning);
+  d.state = PowerState::kPaused;
+  d.state_reason = "user";
   SaveLocked();
   return absl::OkStatus();
 }

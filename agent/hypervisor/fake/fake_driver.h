@@ -10,7 +10,14 @@
 // - Start boots a shut-off or crashed-and-destroyed domain: kRunning, reason
 //   "booted", boot_time_ms = now. ResourceExhausted when the memory of the
 //   active domains plus this one exceeds the host's memory (QEMU cannot
-//   allocate it); vCPUs may be overcommitted, as on a real host.
+//   allocate it); vCPUs may be overcommitted, as on a real host. Like
+//   libvirt's, it is two steps: the guest is first kPaused ("starting up")
+//   and saved so (for `start_pause` when set), then runs; a domain left
+//   kPaused by an interrupted Start is finished by the next Start.
+// - A lost connection (injected: ResetConnectionDuringNextStart,
+//   DropConnection, connection_reset_rate) fails a call with Unavailable and
+//   libvirt's words ("Cannot recv data: Connection reset by peer"); a Start
+//   that loses it after the first step leaves the guest kPaused.
 // - Shutdown presses the ACPI power button: kShuttingDown at once, and the
 //   guest complies `shutdown_delay_ms` later on the injected clock (kShutoff,
 //   reason "shutdown"). Time is looked at on every call, so with the default
@@ -40,6 +47,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +68,15 @@ struct FakeDriverOptions {
   int64_t shutdown_delay_ms = 0;
   // The console keeps only its last this many bytes.
   int64_t console_limit_bytes = 64 * 1024;
+  // How long (real time) Start holds a guest paused before it runs, saved
+  // paused meanwhile: a process killed then leaves it paused, as an agent
+  // killed between libvirt's paused start and its resume does.
+  int64_t start_pause_ms = 0;
+  // Each call fails with a lost connection with this probability (a Start
+  // that fails so leaves its guest paused half of the time); drawn from a
+  // generator seeded with fault_seed, for chaos runs.
+  double connection_reset_rate = 0;
+  uint64_t fault_seed = 1;
 };
 
 class FakeDriver final : public HypervisorDriver {
@@ -93,12 +111,24 @@ class FakeDriver final : public HypervisorDriver {
   void FailNextStart(std::string message);
   // The next Define fails with Internal(message) and defines nothing.
   void FailNextDefine(std::string message);
+  // The next Start loses the connection after QEMU started paused: the guest
+  // stays kPaused ("starting up") and Start returns Unavailable.
+  void ResetConnectionDuringNextStart();
+  // The next `calls` calls of any kind fail with Unavailable and change
+  // nothing, as while the hypervisor daemon restarts.
+  void DropConnection(int calls);
+  // The next call of the method named `call` ("Shutdown", "Undefine", ...)
+  // fails with Unavailable and changes nothing.
+  void LoseConnectionOnNext(std::string call);
   // Changes the shutdown delay for requests made from now on.
   void SetShutdownDelay(int64_t delay_ms);
   // The guest powers itself off (`poweroff` inside): kShutoff, reason
   // "shutdown", exactly as if it had obeyed an ACPI request. NotFound;
   // FailedPrecondition if not running.
   absl::Status GuestShutdown(const std::string& instance_id);
+  // Someone other than the agent pauses the guest (`virsh suspend`): kPaused,
+  // reason "user". NotFound; FailedPrecondition if not running.
+  absl::Status PauseByOperator(const std::string& instance_id);
   // The guest kernel panics; with libvirt's default on_crash=destroy the
   // domain ends kShutoff with reason "crashed". NotFound; FailedPrecondition
   // if not running.
@@ -129,6 +159,11 @@ class FakeDriver final : public HypervisorDriver {
   // Lets time act: guests whose shutdown is due power off. Requires mutex_.
   void SettleLocked();
   absl::StatusOr<Domain*> FindLocked(const std::string& instance_id);
+  // Unavailable if this call (named after its method) loses the connection
+  // (injected). Requires mutex_.
+  absl::Status ConnectionLocked(std::string_view call);
+  // The guest's vCPUs run: kRunning, boot messages. Requires mutex_.
+  void RunLocked(Domain& domain);
   void ConsoleLocked(Domain& domain, std::string_view line);
   void BootMessagesLocked(Domain& domain);
   static DomainInfo InfoOf(const Domain& domain);
@@ -143,6 +178,10 @@ class FakeDriver final : public HypervisorDriver {
   std::optional<std::string> fail_next_start_;   // guarded by mutex_
   std::optional<std::string> fail_next_define_;  // guarded by mutex_
   int64_t shutdown_delay_ms_;                    // guarded by mutex_
+  bool reset_during_next_start_ = false;         // guarded by mutex_
+  int dropped_calls_ = 0;                        // guarded by mutex_
+  std::set<std::string> lose_connection_on_;     // guarded by mutex_
+  std::mt19937_64 fault_random_;                 // guarded by mutex_
 };
 
 }  // namespace gureum::agent

@@ -142,14 +142,12 @@ void LibvirtDriver::HardRebootOverdue() {
     if (!owned.ok()) continue;  // gone meanwhile: nothing to reboot
     absl::StatusOr<bool> active = owned->guest.IsActive();
     if (!active.ok() || !*active) continue;
-    spdlog::warn("libvirt: {} ignored the ACPI reboot for {} ms; hard reboot (power off + start)",
-                 id, options_.reboot_timeout.count());
-    if (absl::Status s = owned->guest.Destroy(); !s.ok()) {
-      spdlog::error("libvirt: hard reboot of {}: power off failed: {}", id, s.ToString());
-      continue;
-    }
-    if (absl::Status s = Start(id); !s.ok()) {
-      spdlog::error("libvirt: hard reboot of {}: start failed: {}", id, s.ToString());
+    spdlog::warn("libvirt: {} ignored the ACPI reboot for {} ms; hard reboot (reset)", id,
+                 options_.reboot_timeout.count());
+    // A reset, not power off + start: an agent killed between those two
+    // would leave a shut-off guest that looks as if it had stopped itself.
+    if (absl::Status s = owned->guest.Reset(); !s.ok()) {
+      spdlog::error("libvirt: hard reboot of {}: reset failed: {}", id, s.ToString());
     }
   }
 }
@@ -278,7 +276,12 @@ absl::Status LibvirtDriver::Start(const std::string& instance_id) {
   ForgetReboot(instance_id);
   absl::StatusOr<Owned> owned = FindOwned(instance_id);
   if (!owned.ok()) return owned.status();
-  if (absl::Status started = StartWithReservation(*owned); !started.ok()) return started;
+  absl::StatusOr<GuestState> state = owned->guest.State();
+  if (!state.ok()) return state.status();
+  const absl::Status started = state->power == PowerState::kPaused
+                                   ? FinishPausedStart(*owned, *state)
+                                   : StartWithReservation(*owned);
+  if (!started.ok()) return started;
 
   std::lock_guard<std::mutex> lock(mu_);
   absl::StatusOr<InstanceMetadata> metadata = ReadMetadata(owned->guest);
@@ -321,6 +324,19 @@ absl::Status LibvirtDriver::StartWithReservation(Owned& owned) {
     }
   }
   return resumed;
+}
+
+absl::Status LibvirtDriver::FinishPausedStart(Owned& owned, const GuestState& state) {
+  spdlog::info("libvirt: {} is paused ({}); finishing its start", owned.guest.Name(), state.reason);
+  const InstanceMetadata& metadata = owned.metadata;
+  if (!metadata.dhcp_ip.empty()) {
+    absl::Status reserved =
+        Network(metadata.dhcp_network)
+            .AddDhcpHost({metadata.dhcp_mac, metadata.dhcp_ip, metadata.instance_id});
+    // Left paused: the next Start tries again; it never runs unreserved.
+    if (!reserved.ok()) return reserved;
+  }
+  return owned.guest.Resume();
 }
 
 absl::Status LibvirtDriver::Shutdown(const std::string& instance_id) {

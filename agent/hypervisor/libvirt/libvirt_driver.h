@@ -40,7 +40,7 @@ struct LibvirtDriverOptions {
   // Domains without a mark are adopted by any owner.
   std::string owner;
   // An ACPI reboot the guest has not carried out after this long becomes a
-  // hard reboot (power off + start), as EC2 does.
+  // hard reboot (a reset), as EC2 does.
   std::chrono::milliseconds reboot_timeout{120'000};
 };
 
@@ -73,12 +73,14 @@ class LibvirtDriver final : public HypervisorDriver {
   // Makes the DHCP reservation recorded at Define (if not already there)
   // while QEMU starts paused, then lets the guest run: it never boots
   // without its address reserved. A failed reservation powers it off again.
+  // A paused domain (an earlier Start interrupted before the resume) gets
+  // its reservation and is resumed.
   absl::Status Start(const std::string& instance_id) override;
   absl::Status Shutdown(const std::string& instance_id) override;
   absl::Status PowerOff(const std::string& instance_id) override;
   // An ACPI reboot request. The guest resetting is what completes it (libvirt
   // reports it as a reboot event); one that has not within reboot_timeout is
-  // powered off and started again by the next List(). Pending reboots live in
+  // reset (the reset button) by the next List(). Pending reboots live in
   // memory: after an agent restart an ignored reboot is not escalated.
   absl::Status Reboot(const std::string& instance_id) override;
   // Also removes the DHCP reservation Start made and releases the guest's
@@ -111,13 +113,16 @@ class LibvirtDriver final : public HypervisorDriver {
   // Starts the domain with its DHCP reservation in place before the guest
   // runs (made alongside QEMU's start).
   absl::Status StartWithReservation(Owned& owned);
+  // The rest of a start that stopped after QEMU started paused: reservation,
+  // then resume.
+  absl::Status FinishPausedStart(Owned& owned, const GuestState& state);
   // Powers the guest off if it is running; false if it was not. A guest that
   // stops while being powered off counts as powered off.
   static absl::StatusOr<bool> PowerOffIfRunning(LibvirtGuest& guest);
   absl::Status WriteMetadata(LibvirtGuest& guest, const InstanceMetadata& metadata);
   // Forgets a pending reboot (the guest reset, or power was changed since).
   void ForgetReboot(const std::string& instance_id);
-  // Powers off and starts each running guest whose ACPI reboot is overdue.
+  // Resets each running guest whose ACPI reboot is overdue.
   void HardRebootOverdue();
 
   // Runs a read-only operation, once more if it failed because the daemon went

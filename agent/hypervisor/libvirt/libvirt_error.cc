@@ -74,19 +74,26 @@ absl::Status LibvirtErrorStatus(int libvirt_code, const std::string& libvirt_mes
   return absl::Status(code, message);
 }
 
+absl::Status LibvirtErrorStatus(int libvirt_code, int error_domain,
+                                const std::string& libvirt_message, const std::string& context) {
+  // A system or internal error of the client's RPC layer (EOF, connection
+  // reset, "client socket is closed") means the daemon went away mid-call,
+  // not that the request was wrong. Errors the daemon itself raised arrive
+  // with the domain of the driver that raised them (VIR_FROM_QEMU, ...).
+  if ((libvirt_code == VIR_ERR_SYSTEM_ERROR || libvirt_code == VIR_ERR_INTERNAL_ERROR) &&
+      (error_domain == VIR_FROM_RPC || error_domain == VIR_FROM_REMOTE)) {
+    return absl::UnavailableError(context + ": " + libvirt_message);
+  }
+  return LibvirtErrorStatus(libvirt_code, libvirt_message, context);
+}
+
 absl::Status LastLibvirtError(const std::string& context) {
   virErrorPtr error = virGetLastError();
   if (error == nullptr || error->code == VIR_ERR_OK) {
     return absl::InternalError(context + ": libvirt reported no error detail");
   }
   const std::string message = error->message != nullptr ? error->message : "";
-  // A system error from the RPC layer (EOF, connection reset) means the daemon
-  // went away mid-call, not that the request was wrong.
-  if (error->code == VIR_ERR_SYSTEM_ERROR &&
-      (error->domain == VIR_FROM_RPC || error->domain == VIR_FROM_REMOTE)) {
-    return absl::UnavailableError(context + ": " + message);
-  }
-  return LibvirtErrorStatus(error->code, message, context);
+  return LibvirtErrorStatus(error->code, error->domain, message, context);
 }
 
 int LastLibvirtErrorCode() {

@@ -16,6 +16,14 @@ absl::StatusCode StatusCodeForLibvirtError(int libvirt_code);
 absl::Status LibvirtErrorStatus(int libvirt_code, const std::string& libvirt_message,
                                 const std::string& context);
 
+// The same for an error raised by libvirt's `error_domain` (virErrorDomain):
+// the client's own connection errors (VIR_FROM_RPC, VIR_FROM_REMOTE: "Cannot
+// recv data: Connection reset by peer", "client socket is closed", "End of
+// file while reading data") mean the daemon went away mid-call and are
+// Unavailable, whatever their code.
+absl::Status LibvirtErrorStatus(int libvirt_code, int error_domain,
+                                const std::string& libvirt_message, const std::string& context);
+
 // The calling thread's last libvirt error (virGetLastError) as a status; use
 // right after a libvirt call failed. Internal if libvirt recorded none.
 absl::Status LastLibvirtError(const std::string& context);

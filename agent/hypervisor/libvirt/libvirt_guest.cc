@@ -173,6 +173,11 @@ absl::Status LibvirtGuest::Destroy() {
   return absl::OkStatus();
 }
 
+absl::Status LibvirtGuest::Reset() {
+  if (virDomainReset(domain_.get(), 0) < 0) return Fail("reset");
+  return absl::OkStatus();
+}
+
 absl::Status LibvirtGuest::Reboot() {
   if (virDomainReboot(domain_.get(), VIR_DOMAIN_REBOOT_ACPI_POWER_BTN) < 0) return Fail("reboot");
   return absl::OkStatus();

@@ -49,6 +49,9 @@ class LibvirtGuest {
   absl::Status Shutdown();  // ACPI power button; returns at once
   absl::Status Destroy();   // pull the plug
   absl::Status Reboot();    // ACPI; the domain stays active across it
+  // The reset button: the guest restarts at once, in the same QEMU process
+  // (one step, so nothing can interrupt it half done).
+  absl::Status Reset();
   // Removes the definition with its managed save, snapshot, checkpoint and
   // NVRAM metadata (a plain undefine refuses domains that have any).
   absl::Status Undefine();

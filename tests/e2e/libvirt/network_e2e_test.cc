@@ -158,5 +158,62 @@ TEST_CASE("a libvirt Start whose reservation is refused leaves the guest powered
   REQUIRE(network.RemoveDhcpHost(taken.mac).ok());
 }
 
+TEST_CASE("a libvirt Start finishes a guest an interrupted start left paused") {
+  // This test verifies the state an agent killed between QEMU's paused start
+  // and the resume leaves behind (QEMU up with its vCPUs stopped, no DHCP
+  // reservation yet): the driver reports it paused, not running, and Start
+  // makes the reservation and resumes that same QEMU, so the guest boots once.
+  RawConnection raw;
+  E2eEnv env;
+  TestNetwork test_network(raw, env.suffix);
+  LibvirtNetwork& network = env.driver->Network(test_network.name());
+  const TinyGuestImage image = TinyGuestImage::Build(env.dir.path() / "image", env.suffix);
+
+  DomainSpec spec;
+  spec.instance_id = env.NewInstanceId();
+  spec.kernel_path = image.kernel_path;
+  spec.initrd_path = image.initrd_path;
+  spec.kernel_args = "quiet";
+  spec.memory_mib = 128;
+  spec.mac_address = env.NewMac();
+  spec.network = test_network.name();
+  spec.console_log_path = (env.dir.path() / "console.log").string();
+  spec.metadata = {{"private_ip", test_network.Ip(71)}};
+  REQUIRE(env.driver->Define(spec).ok());
+  const std::string name = "gureum-" + spec.instance_id;
+  virDomainPtr domain = virDomainLookupByName(raw.get(), name.c_str());
+  REQUIRE(domain != nullptr);
+  REQUIRE(virDomainCreateWithFlags(domain, VIR_DOMAIN_START_PAUSED) == 0);
+  const unsigned int qemu_id = virDomainGetID(domain);
+  virDomainFree(domain);
+
+  absl::StatusOr<DomainInfo> info = env.driver->Info(spec.instance_id);
+  REQUIRE(info.ok());
+  CHECK(info->state == PowerState::kPaused);
+  absl::StatusOr<std::vector<DhcpHost>> hosts = network.ListDhcpHosts();
+  REQUIRE(hosts.ok());
+  CHECK(hosts->empty());
+
+  REQUIRE(env.driver->Start(spec.instance_id).ok());
+  info = env.driver->Info(spec.instance_id);
+  REQUIRE(info.ok());
+  CHECK(info->state == PowerState::kRunning);
+  hosts = network.ListDhcpHosts();
+  REQUIRE(hosts.ok());
+  CHECK(*hosts == std::vector<DhcpHost>{{spec.mac_address, test_network.Ip(71), spec.instance_id}});
+  domain = virDomainLookupByName(raw.get(), name.c_str());
+  REQUIRE(domain != nullptr);
+  CHECK(virDomainGetID(domain) == qemu_id);  // the same QEMU, resumed
+  virDomainFree(domain);
+  CHECK(WaitFor(
+      [&] {
+        absl::StatusOr<std::string> console = env.driver->ConsoleOutput(spec.instance_id, 1 << 20);
+        return console.ok() && CountOf(*console, "GUREUM-E2E boot") == 1;
+      },
+      std::chrono::seconds(90)));
+  CHECK(absl::IsFailedPrecondition(env.driver->Start(spec.instance_id)));
+  REQUIRE(env.driver->Undefine(spec.instance_id).ok());
+}
+
 }  // namespace
 }  // namespace gureum::agent::testing

@@ -255,7 +255,7 @@ TEST_CASE("stop start reboot and forced stop work on a direct-boot instance") {
 
 TEST_CASE("a guest that ignores ACPI is powered off on stop and hard-rebooted on reboot") {
   // This test verifies the escalations with a guest booted with acpi=off (it
-  // never sees the power button): reboot becomes power off + start once the
+  // never sees the power button): reboot becomes a reset once the
   // stop timeout passes, and stop becomes a forced power off likewise.
   const Steady::time_point test_start = Steady::now();
   SystemEnv env(SystemEnvOptions{.stop_timeout_s = 15});

@@ -24,7 +24,7 @@ class CountingArtifacts final : public InstanceArtifacts {
  public:
   absl::StatusOr<DomainSpec> Prepare(const v1::DesiredInstance& desired) override {
     ++prepares;
-    if (!fail_prepare.empty()) return absl::UnavailableError(fail_prepare);
+    if (!fail_prepare.empty()) return absl::Status(fail_prepare_code, fail_prepare);
     return inner_.Prepare(desired);
   }
   absl::Status Release(const std::string& instance_id) override {
@@ -34,6 +34,7 @@ class CountingArtifacts final : public InstanceArtifacts {
 
   int prepares = 0;
   std::string fail_prepare;
+  absl::StatusCode fail_prepare_code = absl::StatusCode::kDataLoss;  // a corrupt image
   std::vector<std::string> released;
 
  private:
@@ -60,6 +61,14 @@ v1::DesiredSet Set(int64_t generation, std::vector<v1::DesiredInstance> instance
   set.set_generation(generation);
   for (auto& i : instances) *set.add_instances() = std::move(i);
   return set;
+}
+
+int Occurrences(const std::string& text, const std::string& needle) {
+  int count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
 }
 
 // The only observation in a result; fails the test if there is not exactly one.
@@ -611,6 +620,150 @@ TEST_CASE("sync starts the instances of a batch in parallel, at most parallel_la
   }
   // Three met at once; the last two waited out the rendezvous side by side.
   CHECK(took < 2500ms);
+}
+
+TEST_CASE("sync finishes a start that lost the hypervisor connection after QEMU started paused") {
+  // This test verifies that a Start that fails with a lost connection after
+  // its first step (the guest left paused) is reported BUILDING with
+  // Server.TransientError, never FAILED nor RUNNING, and that the retry
+  // after the backoff resumes that same guest: it boots exactly once.
+  Fixture f;
+  f.driver.ResetConnectionDuringNextStart();
+  v1::ObservedInstance o = f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING));
+  CHECK(o.state() == v1::OBSERVED_BUILDING);
+  CHECK(o.reason_code() == "Server.TransientError");
+  CHECK(o.reason_message() ==
+        "start failed: Cannot recv data: Connection reset by peer (attempt 1; retrying)");
+  CHECK(f.State("i-1") == PowerState::kPaused);
+  // Within the backoff nothing is tried again.
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_BUILDING);
+  CHECK(f.State("i-1") == PowerState::kPaused);
+
+  f.clock.Advance(1s);
+  v1::ObservedInstance running = Only(f.sync.Converge());
+  CHECK(running.state() == v1::OBSERVED_RUNNING);
+  CHECK(running.reason_code().empty());
+  CHECK(f.State("i-1") == PowerState::kRunning);
+  const std::string console = f.driver.ConsoleOutput("i-1", 1 << 16).value();
+  CHECK(Occurrences(console, "GUREUM-INSTANCE-ID=i-1") == 1);
+}
+
+TEST_CASE("a restarted agent resumes the guest its predecessor left paused mid-start") {
+  // This test verifies the agent killed between the paused start and the
+  // resume: a new sync finds the domain paused with the intent "starting",
+  // finishes the start instead of calling the guest running, and the guest
+  // boots once.
+  Fixture f;
+  f.driver.ResetConnectionDuringNextStart();
+  REQUIRE(f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_BUILDING);
+  REQUIRE(f.State("i-1") == PowerState::kPaused);
+
+  DesiredStateSync restarted(f.driver, f.artifacts, f.clock);
+  // Before the first desired set it only observes: paused, not running.
+  v1::ObservedInstance observed = Only(restarted.Converge());
+  CHECK(observed.state() == v1::OBSERVED_PAUSED);
+  restarted.SetDesired(Set(1, {Desired("i-1", v1::DESIRED_RUNNING)}));
+  CHECK(Only(restarted.Converge()).state() == v1::OBSERVED_RUNNING);
+  CHECK(f.State("i-1") == PowerState::kRunning);
+  CHECK(f.driver.Info("i-1")->metadata.at("power_intent") == "running");
+  CHECK(Occurrences(f.driver.ConsoleOutput("i-1", 1 << 16).value(), "GUREUM-INSTANCE-ID=i-1") == 1);
+}
+
+TEST_CASE("a guest paused by someone else is reported paused and left paused") {
+  // This test verifies that a running guest an operator paused is reported
+  // PAUSED with Server.Paused and the hypervisor's reason, never RUNNING,
+  // and that the sync does not resume it; a stop still powers it off.
+  Fixture f;
+  REQUIRE(f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_RUNNING);
+  REQUIRE(f.driver.PauseByOperator("i-1").ok());
+  for (int i = 0; i < 2; ++i) {
+    v1::ObservedInstance o = Only(f.sync.Converge());
+    CHECK(o.state() == v1::OBSERVED_PAUSED);
+    CHECK(o.reason_code() == "Server.Paused");
+    CHECK(o.reason_message() == "the guest is paused on its host (user)");
+    CHECK(f.State("i-1") == PowerState::kPaused);
+  }
+  CHECK(f.ConvergeTo(2, Desired("i-1", v1::DESIRED_STOPPED)).state() == v1::OBSERVED_STOPPED);
+  CHECK(f.State("i-1") == PowerState::kShutoff);
+}
+
+TEST_CASE("sync retries transient failures with backoff and never reports them as failed") {
+  // This test verifies that a launch whose define keeps losing the
+  // hypervisor connection is reported BUILDING with the error, that attempts
+  // are spaced 1 s, then 2 s apart on the clock, and that the launch goes
+  // through once the hypervisor answers again.
+  Fixture f;
+  f.driver.LoseConnectionOnNext("Define");
+  v1::ObservedInstance o = f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING));
+  CHECK(o.state() == v1::OBSERVED_BUILDING);
+  CHECK(o.reason_code() == "Server.TransientError");
+  CHECK(o.reason_message() ==
+        "define failed: Cannot recv data: Connection reset by peer (attempt 1; retrying)");
+  f.driver.LoseConnectionOnNext("Define");
+  f.clock.Advance(999ms);
+  CHECK(Only(f.sync.Converge()).reason_message().find("attempt 1;") != std::string::npos);
+  f.clock.Advance(1ms);
+  CHECK(Only(f.sync.Converge()).reason_message().find("attempt 2;") != std::string::npos);
+  f.driver.LoseConnectionOnNext("Define");
+  f.clock.Advance(1999ms);
+  CHECK(Only(f.sync.Converge()).reason_message().find("attempt 2;") != std::string::npos);
+  f.clock.Advance(1ms);
+  CHECK(Only(f.sync.Converge()).reason_message().find("attempt 3;") != std::string::npos);
+  CHECK(f.artifacts.prepares == 3);
+
+  f.clock.Advance(4s);
+  v1::ObservedInstance running = Only(f.sync.Converge());
+  CHECK(running.state() == v1::OBSERVED_RUNNING);
+  CHECK(running.reason_code().empty());
+  CHECK(f.State("i-1") == PowerState::kRunning);
+}
+
+TEST_CASE("sync retries a stop and a terminate that lost the connection") {
+  // This test verifies that transient failures of a shutdown and of an
+  // undefine are reported STOPPING with the error and carried out after
+  // the backoff, not reported FAILED; and that a pass whose listing fails
+  // decides nothing.
+  Fixture f;
+  REQUIRE(f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING)).state() == v1::OBSERVED_RUNNING);
+  f.driver.LoseConnectionOnNext("List");
+  f.sync.SetDesired(Set(2, {Desired("i-1", v1::DESIRED_STOPPED)}));
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_RUNNING);
+  CHECK(f.State("i-1") == PowerState::kRunning);
+
+  f.driver.LoseConnectionOnNext("Shutdown");
+  v1::ObservedInstance stopping = Only(f.sync.Converge());
+  CHECK(stopping.state() == v1::OBSERVED_STOPPING);
+  CHECK(stopping.reason_code() == "Server.TransientError");
+  CHECK(stopping.reason_message() ==
+        "shutdown failed: Cannot recv data: Connection reset by peer (attempt 1; retrying)");
+  CHECK(f.State("i-1") == PowerState::kRunning);
+  f.clock.Advance(1s);
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_STOPPED);
+
+  f.driver.LoseConnectionOnNext("Undefine");
+  v1::ObservedInstance terminating = f.ConvergeTo(3, Desired("i-1", v1::DESIRED_ABSENT));
+  CHECK(terminating.state() == v1::OBSERVED_STOPPING);
+  CHECK(terminating.reason_code() == "Server.TransientError");
+  CHECK(f.driver.Info("i-1").ok());
+  f.clock.Advance(1s);
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_ABSENT);
+  CHECK(absl::IsNotFound(f.driver.Info("i-1").status()));
+}
+
+TEST_CASE("a controller that cannot be reached during an image download is retried") {
+  // This test verifies that Prepare failing with Unavailable (the image
+  // download lost the controller) is transient, while a corrupt image
+  // (DataLoss) fails the launch at once.
+  Fixture f;
+  f.artifacts.fail_prepare = "blob download: controller unreachable";
+  f.artifacts.fail_prepare_code = absl::StatusCode::kUnavailable;
+  v1::ObservedInstance o = f.ConvergeTo(1, Desired("i-1", v1::DESIRED_RUNNING));
+  CHECK(o.state() == v1::OBSERVED_BUILDING);
+  CHECK(o.reason_code() == "Server.TransientError");
+  f.artifacts.fail_prepare.clear();
+  f.clock.Advance(1s);
+  CHECK(Only(f.sync.Converge()).state() == v1::OBSERVED_RUNNING);
+  CHECK(f.artifacts.prepares == 2);
 }
 
 }  // namespace gureum::agent

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -301,6 +302,82 @@ TEST_CASE("persistent fake driver keeps its guests running across an agent resta
   std::ofstream(file, std::ios::trunc) << "{ not json";
   auto corrupt = FakeDriver::OpenPersistent(clock, {}, file);
   CHECK(absl::IsDataLoss(corrupt.status()));
+}
+
+TEST_CASE(
+    "fake start loses the connection after QEMU started paused, and the next start finishes it") {
+  // This test verifies the fake's two-step start: a connection reset during
+  // it leaves the guest paused and not booted (nothing on the console), and
+  // Start on that paused domain resumes it: one boot.
+  ManualClock clock;
+  FakeDriver driver(clock);
+  REQUIRE(driver.Define(Spec("i-1")).ok());
+  driver.ResetConnectionDuringNextStart();
+  absl::Status lost = driver.Start("i-1");
+  CHECK(absl::IsUnavailable(lost));
+  CHECK(lost.message() == "Cannot recv data: Connection reset by peer");
+  CHECK(StateOf(driver, "i-1") == PowerState::kPaused);
+  CHECK(driver.Info("i-1")->state_reason == "starting up");
+  CHECK(Console(driver, "i-1").empty());
+
+  REQUIRE(driver.Start("i-1").ok());
+  CHECK(StateOf(driver, "i-1") == PowerState::kRunning);
+  CHECK(Console(driver, "i-1").find("GUREUM-INSTANCE-ID=i-1") != std::string::npos);
+  CHECK(absl::IsFailedPrecondition(driver.Start("i-1")));
+}
+
+TEST_CASE("fake driver loses the connection on the calls it is told to, changing nothing") {
+  // This test verifies DropConnection (every call, as while the daemon
+  // restarts) and LoseConnectionOnNext (one named call): Unavailable with
+  // libvirt's words and no effect; then calls work again.
+  ManualClock clock;
+  FakeDriver driver(clock);
+  REQUIRE(driver.Define(Spec("i-1")).ok());
+  driver.DropConnection(2);
+  CHECK(absl::IsUnavailable(driver.List().status()));
+  CHECK(absl::IsUnavailable(driver.Start("i-1")));
+  CHECK(StateOf(driver, "i-1") == PowerState::kShutoff);
+  REQUIRE(driver.Start("i-1").ok());
+  driver.LoseConnectionOnNext("PowerOff");
+  CHECK(driver.Info("i-1").ok());
+  CHECK(absl::IsUnavailable(driver.PowerOff("i-1")));
+  CHECK(StateOf(driver, "i-1") == PowerState::kRunning);
+  CHECK(driver.PowerOff("i-1").ok());
+}
+
+TEST_CASE("a persistent fake guest killed between its paused start and resume stays paused") {
+  // This test verifies start_pause: the paused state is saved before the
+  // guest runs, so a driver reopened on the file while a start is in its
+  // pause (the agent killed) finds the guest paused, not running.
+  TempDir dir;
+  std::string file = (dir.path / "fake.json").string();
+  ManualClock clock;
+  FakeDriverOptions slow;
+  slow.start_pause_ms = 300;
+  auto driver = FakeDriver::OpenPersistent(clock, slow, file);
+  REQUIRE(driver.ok());
+  REQUIRE((*driver)->Define(Spec("i-1")).ok());
+  std::thread starting([&] { CHECK((*driver)->Start("i-1").ok()); });
+  std::this_thread::sleep_for(100ms);
+  auto snapshot = FakeDriver::OpenPersistent(clock, {}, file);
+  starting.join();
+  REQUIRE(snapshot.ok());
+  CHECK(StateOf(**snapshot, "i-1") == PowerState::kPaused);
+  CHECK(StateOf(**driver, "i-1") == PowerState::kRunning);
+}
+
+TEST_CASE("fake guests paused by an operator stay paused until powered off") {
+  // This test verifies PauseByOperator: kPaused with reason "user".
+  ManualClock clock;
+  FakeDriver driver(clock);
+  REQUIRE(driver.Define(Spec("i-1")).ok());
+  CHECK(absl::IsFailedPrecondition(driver.PauseByOperator("i-1")));
+  REQUIRE(driver.Start("i-1").ok());
+  REQUIRE(driver.PauseByOperator("i-1").ok());
+  CHECK(StateOf(driver, "i-1") == PowerState::kPaused);
+  CHECK(driver.Info("i-1")->state_reason == "user");
+  REQUIRE(driver.PowerOff("i-1").ok());
+  CHECK(StateOf(driver, "i-1") == PowerState::kShutoff);
 }
 
 }  // namespace gureum::agent

@@ -35,14 +35,22 @@ class ReportHarness : public CoreHarness {
 
   absl::Status Report(const std::string& host_id, const std::string& host_name,
                       const std::string& instance_id, ObservedState state,
-                      const std::string& ip = "", const std::string& reason_message = "") {
+                      const std::string& ip = "", const std::string& reason_message = "",
+                      const std::string& reason_code = "") {
     google::protobuf::RepeatedPtrField<agent::v1::ObservedInstance> report;
     auto* o = report.Add();
     o->set_instance_id(instance_id);
     o->set_state(state);
     o->set_private_ip_address(ip);
+    o->set_reason_code(reason_code);
     o->set_reason_message(reason_message);
     return applier_.Apply(host_id, host_name, report);
+  }
+  // What an agent reports while it retries a transient failure, or about a
+  // guest someone else paused.
+  absl::Status ReportReasonA(ObservedState state, const std::string& code,
+                             const std::string& message) {
+    return Report(host_a_, "host-a", id_, state, "", message, code);
   }
   absl::Status ReportA(ObservedState state, const std::string& ip = "",
                        const std::string& reason = "") {
@@ -207,6 +215,76 @@ TEST_CASE("reports that do not fit the current state change nothing and fail not
 
   google::protobuf::RepeatedPtrField<agent::v1::ObservedInstance> empty;
   CHECK(h.applier().Apply(h.host_a(), "host-a", empty).ok());
+}
+
+TEST_CASE("a transient failure the host retries is shown as the pending instance's reason") {
+  // This test verifies that BUILDING with Server.TransientError keeps the
+  // instance pending (nothing is terminated by a transient error), records
+  // the host's words as its state reason with one event per new reason
+  // code, and that the reason goes once the instance runs.
+  ReportHarness h;
+  const size_t events = h.EventsOf(h.id()).size();
+  REQUIRE(h.ReportReasonA(ObservedState::OBSERVED_BUILDING, "Server.TransientError",
+                          "start failed: Cannot recv data (attempt 1; retrying)")
+              .ok());
+  REQUIRE(h.ReportReasonA(ObservedState::OBSERVED_BUILDING, "Server.TransientError",
+                          "start failed: Cannot recv data (attempt 2; retrying)")
+              .ok());
+  InstanceRecord r = h.Row();
+  CHECK(r.state == "pending");
+  CHECK(r.desired_state == "running");
+  CHECK(r.reason_code == "Server.TransientError");
+  CHECK(r.reason_message == "start failed: Cannot recv data (attempt 2; retrying)");
+  CHECK(h.EventsOf(h.id()).size() == events + 1);
+  CHECK(h.EventsOf(h.id()).back().type == "instance.host-reason");
+  CHECK(h.notifier().calls().empty());  // the host's desired set is unchanged
+
+  REQUIRE(h.ReportA(ObservedState::OBSERVED_RUNNING, "10.0.0.5").ok());
+  r = h.Row();
+  CHECK(r.state == "running");
+  CHECK(r.reason_code.empty());
+  CHECK(r.reason_message.empty());
+}
+
+TEST_CASE("a paused guest is never taken for a running one") {
+  // This test verifies that PAUSED leaves a pending instance pending and
+  // says why, and that a running instance whose guest is paused keeps its
+  // state with the reason until the guest runs again.
+  ReportHarness h;
+  REQUIRE(h.ReportReasonA(ObservedState::OBSERVED_PAUSED, "Server.Paused",
+                          "the guest is paused on its host (user)")
+              .ok());
+  CHECK(h.Row().state == "pending");
+  CHECK(h.Row().reason_code == "Server.Paused");
+
+  REQUIRE(h.ReportA(ObservedState::OBSERVED_RUNNING, "10.0.0.5").ok());
+  REQUIRE(h.Row().state == "running");
+  REQUIRE(h.ReportReasonA(ObservedState::OBSERVED_PAUSED, "Server.Paused",
+                          "the guest is paused on its host (user)")
+              .ok());
+  CHECK(h.Row().state == "running");
+  CHECK(h.Row().reason_message == "the guest is paused on its host (user)");
+  REQUIRE(h.ReportA(ObservedState::OBSERVED_RUNNING, "10.0.0.5").ok());
+  CHECK(h.Row().reason_code.empty());
+}
+
+TEST_CASE("a transient reason is neither kept nor recorded once the user terminates") {
+  // This test verifies that a transient reason recorded while pending gives
+  // way to the user's termination, and that the host's retries while it
+  // removes the instance do not overwrite why it is being terminated.
+  ReportHarness h;
+  REQUIRE(h.ReportReasonA(ObservedState::OBSERVED_BUILDING, "Server.TransientError",
+                          "define failed: Cannot recv data (attempt 1; retrying)")
+              .ok());
+  REQUIRE(h.power().Terminate(h.Ctx(), {h.id()}).ok());
+  REQUIRE(h.ReportReasonA(ObservedState::OBSERVED_STOPPING, "Server.TransientError",
+                          "undefine failed: Cannot recv data (attempt 1; retrying)")
+              .ok());
+  CHECK(h.Row().reason_code == "Client.UserInitiatedShutdown");
+  REQUIRE(h.ReportA(ObservedState::OBSERVED_ABSENT).ok());
+  InstanceRecord r = h.Row();
+  CHECK(r.state == "terminated");
+  CHECK(r.reason_code == "Client.UserInitiatedShutdown");
 }
 
 }  // namespace gureum::controller

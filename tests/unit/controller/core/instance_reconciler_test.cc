@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "controller/core/agent_report_applier.h"
 #include "controller/core/host_directory.h"
 #include "tests/unit/controller/controller_test_support.h"
 
@@ -74,6 +75,34 @@ TEST_CASE("a stuck stop is retried once per timeout; unreachable hosts are left 
   auto back = reconciler.RunOnce();
   CHECK(back->retried == 1);
   CHECK(back->failed == 1);
+}
+
+TEST_CASE("a launch that keeps failing transiently past the deadline names the last error") {
+  // This test verifies that the pending timeout still bounds a launch whose
+  // host keeps retrying, and that its reason carries the host's last error.
+  CoreHarness h;
+  InstanceReconciler reconciler(h.core(), Options());
+  h.AddHost("host-a");
+  auto launched = h.launcher().Run(h.Ctx(), RunRequest(h.AddImage()));
+  REQUIRE(launched.ok());
+  const std::string id = launched->instances(0).instance_id();
+  AgentReportApplier applier(h.core());
+  google::protobuf::RepeatedPtrField<agent::v1::ObservedInstance> report;
+  auto* o = report.Add();
+  o->set_instance_id(id);
+  o->set_state(agent::v1::OBSERVED_BUILDING);
+  o->set_reason_code("Server.TransientError");
+  o->set_reason_message("start failed: Cannot recv data (attempt 9; retrying)");
+  REQUIRE(applier.Apply(h.Instance(id)->host_id, "host-a", report).ok());
+
+  h.clock().Advance(minutes(16));
+  CHECK(reconciler.RunOnce()->failed == 1);
+  auto r = *h.Instance(id);
+  CHECK(r.state == "shutting-down");
+  CHECK(r.reason_code == "Server.InternalError");
+  CHECK(r.reason_message ==
+        "the host did not start the instance within 900 s; last error: start failed: Cannot recv "
+        "data (attempt 9; retrying)");
 }
 
 }  // namespace gureum::controller
