@@ -1,6 +1,10 @@
 // The real `gureum` binary against a real controller and fake agents for the
 // scheduling and admin verbs: placement groups, zones, quotas, host
 // maintenance, in json, text and table output, with --query and exit codes.
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -88,6 +92,40 @@ TEST_CASE("a user manages placement groups, quotas, zones and hosts through the 
   RunResult unknown = cluster.Cli({"disable-host", "host-9"});
   CHECK(unknown.exit_code == 1);
   CHECK_THAT(unknown.err, Catch::Contains("InvalidHostID.NotFound"));
+}
+
+TEST_CASE("the CLI piped into head ends quietly", "[integration]") {
+  // This test verifies that `gureum describe-instances | head -c 100` prints
+  // no error when head closes the pipe early, and ends either normally or by
+  // SIGPIPE, as every Unix filter does, even when its parent ignored SIGPIPE.
+  TestCluster cluster;
+  cluster.StartController();
+  cluster.AddAgent(FakeHost("host-1", 512, 262144, 4096));
+  REQUIRE(cluster.WaitForHostsUp(1));
+  const std::string image = cluster.ImportImage("tiny");
+  // 100 (the default quota) make ~150 KB of JSON.
+  REQUIRE(cluster
+              .CliJson({"run-instances", "--image-id", image, "--instance-type", "g1.nano",
+                        "--count", "100"})["instances"]
+              .size() == 100);
+  const std::string err = cluster.dir() + "/cli-head.err";
+  const std::string rc = cluster.dir() + "/cli-head.rc";
+  // Far more than a pipe holds (64 KiB), so the CLI is still writing when
+  // head exits.
+  const std::string command = "trap '' PIPE; HOME='" + cluster.dir() + "' GUREUM_API_KEY='" +
+                              cluster.admin_key() + "' " + BinPath("gureum") + " --endpoint " +
+                              cluster.endpoint() + " -o json describe-instances 2>" + err +
+                              "; echo $? >" + rc;
+  const std::string pipeline = "bash -c \"" + command + "\" | head -c 100 >/dev/null";
+  REQUIRE(std::system(pipeline.c_str()) == 0);
+  std::ifstream err_file(err);
+  std::string err_text((std::istreambuf_iterator<char>(err_file)),
+                       std::istreambuf_iterator<char>());
+  CHECK(err_text.empty());
+  std::ifstream rc_file(rc);
+  int status = -1;
+  rc_file >> status;
+  CHECK((status == 0 || status == 128 + SIGPIPE));
 }
 
 }  // namespace gureum::testing
