@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev sqlite3 nlohmann-json3-dev catch2 libcli11-dev libspdlog-dev libfmt-dev
   libssl-dev libpugixml-dev libcpp-httplib-dev libvirt-dev
   clang-format clang-tidy
+  ccache  # a clean clone on a machine that built Gureum before compiles from its cache
   clang libclang-rt-dev  # fuzz targets: clang with its libFuzzer runtime
   # hypervisor and images
   libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base genisoimage
