@@ -1,7 +1,9 @@
-"""A real Gureum controller and fake-driver agents as processes, for the chaos
-and network-namespace tests: start, SIGKILL and restart them, drive them with
-the real `gureum` CLI, and read what they hold (the controller's SQLite
-database read-only, each fake hypervisor's JSON state file).
+"""A real Gureum controller and agents as processes, for the chaos and
+network-namespace tests: start, SIGKILL and restart them, drive them with the
+real `gureum` CLI, and read what they hold (the controller's SQLite database
+read-only, each fake hypervisor's JSON state file). Agents use the fake driver
+unless `add_agent(driver=...)` says otherwise (the libvirt chaos test runs a
+libvirt one).
 
 Each process may run inside a network namespace (`netns=`), in which case it
 is started with `ip netns exec`. Processes are killed by their own pid only.
@@ -51,6 +53,20 @@ class CliResult:
         return json.loads(self.out)
 
 
+def describe_exit(returncode):
+    """A subprocess return code in words: Popen reports death by signal N as
+    -N, a shell as 128 + N (141 for SIGPIPE)."""
+    if returncode is None:
+        return "still running"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = "signal %d" % -returncode
+        return "killed by signal %d (%s; shell status %d)" % (-returncode, name, 128 - returncode)
+    return "exited with status %d" % returncode
+
+
 def wait_for(predicate, timeout_s, interval_s=0.1):
     """Polls `predicate` until it is truthy; returns its last value."""
     deadline = time.monotonic() + timeout_s
@@ -88,6 +104,18 @@ class Process:
 
     def running(self):
         return self.proc is not None and self.proc.poll() is None
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc is not None else None
+
+    def exit_description(self):
+        """How the last start ended, e.g. "killed by signal 13 (SIGPIPE; shell
+        status 141)" or "exited with status 1"; None while running or never
+        started."""
+        if self.proc is None or self.proc.poll() is None:
+            return None
+        return describe_exit(self.proc.returncode)
 
     def kill9(self):
         """SIGKILL and reap; returns False if it was not running."""
@@ -198,23 +226,31 @@ class Cluster:
         return os.path.join(self.agent_dir(host), "fake-domains.json")
 
     def add_agent(self, host, vcpus=64, memory_mib=131072, disk_gib=100000, zone="zone-a",
-                  netns=None, extra_args=()):
-        """Registers an agent (fake driver, guests kept in a state file) and starts it."""
+                  netns=None, extra_args=(), driver="fake"):
+        """Registers an agent and starts it. driver "fake" (the default): guests
+        kept in a state file. Any other driver (e.g. "libvirt") gets no fake
+        state file; its driver flags (--network, --virt-type, ...) go in
+        `extra_args`. vcpus/memory_mib/disk_gib are the capacity offered (for a
+        real driver they override what the host has); None: the flag is left
+        out (a real driver then offers the host's own)."""
         os.makedirs(self.agent_dir(host), exist_ok=True)
         argv = [
             os.path.join(self.bin_dir, "gureum-agent"),
             "--controller", self.endpoint,
             "--host-name", host,
-            "--driver", "fake",
+            "--driver", driver,
             "--availability-zone", zone,
             "--data-dir", self.agent_dir(host),
             "--resync-interval-ms", "500",
             "--log-level", "info",
-            "--vcpus", str(vcpus),
-            "--memory-mib", str(memory_mib),
-            "--disk-gib", str(disk_gib),
-            "--fake-state-file", self.state_file(host),
-        ] + self.transport_args("agent", host) + list(extra_args)
+        ]
+        for flag, value in (("--vcpus", vcpus), ("--memory-mib", memory_mib),
+                            ("--disk-gib", disk_gib)):
+            if value is not None:
+                argv += [flag, str(value)]
+        if driver == "fake":
+            argv += ["--fake-state-file", self.state_file(host)]
+        argv += self.transport_args("agent", host) + list(extra_args)
         agent = Process(host, argv, os.path.join(self.agent_dir(host), "agent.log"), netns=netns)
         self.agents[host] = agent
         agent.start()
