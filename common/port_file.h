@@ -1,17 +1,17 @@
-// WritePortFile: publishes the port a server bound (for --port-file) by
-// writing a temporary file and renaming it, so a reader never sees it half
-// written.
+// WritePortFile: publishes the port a server bound (for --port-file), written
+// atomically (common/durable_file.h), so a reader never sees it half written.
 #pragma once
 
-#include <cstdio>
-#include <fstream>
 #include <string>
+
+#include <absl/status/status.h>
+
+#include "common/durable_file.h"
 
 namespace gureum {
 
-inline void WritePortFile(const std::string& path, int port) {
-  std::ofstream(path + ".tmp") << port << "\n";
-  std::rename((path + ".tmp").c_str(), path.c_str());
+inline absl::Status WritePortFile(const std::string& path, int port) {
+  return WriteFileAtomically(path, std::to_string(port) + "\n");
 }
 
 }  // namespace gureum

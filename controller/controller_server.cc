@@ -1,17 +1,12 @@
 #include "controller/controller_server.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
 
+#include "common/durable_file.h"
 #include "common/tls/pem_files.h"
 #include "controller/agents/agent_controller_service.h"
 #include "controller/agents/agent_registry.h"
@@ -197,26 +192,22 @@ absl::StatusOr<int> ControllerServer::Start() {
 }
 
 absl::Status ControllerServer::BootstrapAdmin() {
-  auto credential = parts_->identity.Bootstrap();
-  if (!credential.ok()) return credential.status();
-  if (!credential->has_value()) return absl::OkStatus();
-  const BootstrapCredential& c = **credential;
   const std::string path = options_.bootstrap_credentials_file.empty()
                                ? options_.data_dir + "/admin-credentials"
                                : options_.bootstrap_credentials_file;
-  // Readable by the owner only, created so before anything is written.
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::UnavailableError("cannot write " + path + ": " + std::strerror(errno));
-  const std::string text = "# Gureum bootstrap administrator (user " + c.user_name +
-                           ", project default). Keep secret; rotate with\n"
-                           "# gureum rotate-access-key --access-key-id " +
-                           c.access_key_id + "\nGUREUM_API_KEY=" + c.access_key_id + ":" +
-                           c.secret + "\n";
-  const bool written = ::fchmod(fd, 0600) == 0 &&
-                       ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                       ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written) return absl::UnavailableError("cannot write " + path);
+  // The key is on disk before the administrator is committed: a failed write
+  // commits nothing, and the next start tries again.
+  auto credential = parts_->identity.Bootstrap([&](const BootstrapCredential& c) {
+    const std::string text = "# Gureum bootstrap administrator (user " + c.user_name +
+                             ", project default). Keep secret; rotate with\n"
+                             "# gureum rotate-access-key --access-key-id " +
+                             c.access_key_id + "\nGUREUM_API_KEY=" + c.access_key_id + ":" +
+                             c.secret + "\n";
+    return WriteFileAtomically(path, text, 0600);
+  });
+  if (!credential.ok()) return credential.status();
+  if (!credential->has_value()) return absl::OkStatus();
+  const BootstrapCredential& c = **credential;
   // Printed once, on stdout (not the log), as the credential of a new cloud.
   std::printf("Bootstrap administrator created; its API key (shown once, also in %s):\n%s:%s\n",
               path.c_str(), c.access_key_id.c_str(), c.secret.c_str());

@@ -73,7 +73,11 @@ int main(int argc, char** argv) {
     return absl::IsInvalidArgument(port.status()) ? 2 : 1;
   }
   if (!port_file.empty()) {
-    WritePortFile(port_file, *port);
+    if (absl::Status written = WritePortFile(port_file, *port); !written.ok()) {
+      spdlog::critical("cannot write the port file: {}", written.ToString());
+      server.Shutdown();
+      return 1;
+    }
   }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);

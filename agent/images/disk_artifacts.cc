@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "common/durable_file.h"
 #include "common/sha256.h"
 
 namespace gureum::agent {
@@ -72,30 +73,7 @@ Manifest ReadManifest(const std::string& dir) {
 // new manifest, never half of one.
 absl::Status WriteManifest(const std::string& dir, const Manifest& manifest) {
   nlohmann::json json = {{"blobs", manifest.blobs}, {"seed_sha256", manifest.seed_sha256}};
-  const std::string text = json.dump(2) + "\n";
-  const std::string path = dir + "/" + kManifestFile;
-  const std::string temp = path + ".tmp";
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return absl::InternalError(absl::StrCat("open ", temp, ": ", std::strerror(errno)));
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    ssize_t n = write(fd, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      close(fd);
-      return absl::InternalError(absl::StrCat("write ", temp, ": ", std::strerror(err)));
-    }
-    rest.remove_prefix(static_cast<size_t>(n));
-  }
-  int rc = fsync(fd);
-  int err = errno;
-  close(fd);
-  if (rc != 0) return absl::InternalError(absl::StrCat("fsync ", temp, ": ", std::strerror(err)));
-  if (rename(temp.c_str(), path.c_str()) != 0) {
-    return absl::InternalError(absl::StrCat("rename ", temp, ": ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
+  return WriteFileAtomically(dir + "/" + kManifestFile, json.dump(2) + "\n");
 }
 
 // Distinguishes "absent" from "cannot tell" (which must not be taken for absent).

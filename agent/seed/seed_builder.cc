@@ -13,6 +13,7 @@
 
 #include "agent/images/subprocess.h"
 #include "agent/seed/yaml_quote.h"
+#include "common/durable_file.h"
 
 namespace gureum::agent {
 namespace {
@@ -36,16 +37,6 @@ absl::Status WriteFile(const std::string& path, std::string_view content) {
   }
   if (close(fd) != 0)
     return absl::InternalError(absl::StrCat("close ", path, ": ", ErrnoText(errno)));
-  return absl::OkStatus();
-}
-
-absl::Status SyncFile(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return absl::InternalError(absl::StrCat("open ", path, ": ", ErrnoText(errno)));
-  int rc = fsync(fd);
-  int err = errno;
-  close(fd);
-  if (rc != 0) return absl::InternalError(absl::StrCat("fsync ", path, ": ", ErrnoText(err)));
   return absl::OkStatus();
 }
 
@@ -117,12 +108,7 @@ absl::Status SeedBuilder::Build(const SeedData& data, const std::string& iso_pat
     return absl::InternalError(
         absl::StrCat("cannot build seed image ", iso_path, ": ", made.status().message()));
   }
-  if (absl::Status s = SyncFile(image_path); !s.ok()) return s;
-  if (rename(image_path.c_str(), iso_path.c_str()) != 0) {
-    return absl::InternalError(
-        absl::StrCat("rename ", image_path, " to ", iso_path, ": ", ErrnoText(errno)));
-  }
-  return absl::OkStatus();
+  return CommitFile(image_path, iso_path);
 }
 
 }  // namespace gureum::agent

@@ -1,48 +1,18 @@
 #include "agent/tls/agent_transport.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include <grpcpp/grpcpp.h>
 #include <spdlog/spdlog.h>
 
 #include "agent/tls/certificate_request.h"
+#include "common/durable_file.h"
 #include "common/tls/client_endpoint.h"
 #include "common/tls/pem_files.h"
 #include "gureum/agent/v1/agent.grpc.pb.h"
 
 namespace gureum::agent {
 namespace {
-
-// Writes through a temporary file and a rename, created with `mode`.
-absl::Status WriteFileAtomically(const std::string& path, const std::string& text, mode_t mode) {
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return absl::UnavailableError("cannot write " + tmp + ": " + std::strerror(errno));
-  ::fchmod(fd, mode);
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      return absl::UnavailableError("cannot write " + tmp + ": " + std::strerror(errno));
-    }
-    done += static_cast<size_t>(n);
-  }
-  ::fsync(fd);
-  ::close(fd);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::UnavailableError("cannot rename " + tmp + ": " + std::strerror(errno));
-  }
-  return absl::OkStatus();
-}
 
 absl::Status JoinWithToken(const AgentTransportOptions& options, const ClientEndpoint& endpoint) {
   auto request_keys = CertificateRequest::Generate(options.host_name);
@@ -61,6 +31,10 @@ absl::Status JoinWithToken(const AgentTransportOptions& options, const ClientEnd
   if (!status.ok()) {
     return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                         "joining as " + options.host_name + " failed: " + status.error_message());
+  }
+  for (const std::string& file : {options.key_file, options.cert_file}) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
   }
   if (auto s = WriteFileAtomically(options.key_file, request_keys->private_key_pem, 0600);
       !s.ok()) {

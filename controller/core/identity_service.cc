@@ -71,7 +71,8 @@ absl::Status ValidateRole(const std::string& role, std::string_view field, bool 
                                      (allow_none ? " or none" : "") + ", not '" + role + "'");
 }
 
-absl::StatusOr<std::optional<BootstrapCredential>> IdentityService::Bootstrap() {
+absl::StatusOr<std::optional<BootstrapCredential>> IdentityService::Bootstrap(
+    const std::function<absl::Status(const BootstrapCredential&)>& persist) {
   const int64_t now = core_.clock.NowMillis();
   RequestContext ctx;
   ctx.request_id = "bootstrap";
@@ -91,8 +92,9 @@ absl::StatusOr<std::optional<BootstrapCredential>> IdentityService::Bootstrap() 
         IssuedAccessKey key = IssueAccessKey(repos, core_.ids, "admin", now, 0);
         RecordEvent(repos, changes, ctx, now, "user", "admin", "user.created",
                     "bootstrap administrator created", "", "admin");
-        return std::optional<BootstrapCredential>(
-            BootstrapCredential{"admin", key.record.access_key_id, key.secret});
+        BootstrapCredential credential{"admin", key.record.access_key_id, key.secret};
+        if (absl::Status persisted = persist(credential); !persisted.ok()) return persisted;
+        return std::optional<BootstrapCredential>(std::move(credential));
       });
 }
 

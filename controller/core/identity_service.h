@@ -3,6 +3,7 @@
 // identity. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -25,8 +26,12 @@ class IdentityService {
   explicit IdentityService(CoreContext& core) : core_(core) {}
 
   // Creates user `admin` (role admin in project `default`) with one access key
-  // if there are no users yet; nullopt when users exist.
-  absl::StatusOr<std::optional<BootstrapCredential>> Bootstrap();
+  // if there are no users yet; nullopt when users exist. `persist` (e.g.
+  // writing the key to a file) runs inside the transaction, before the
+  // commit: if it fails nothing is committed and the next call tries again,
+  // so the only administrator's key can never be lost.
+  absl::StatusOr<std::optional<BootstrapCredential>> Bootstrap(
+      const std::function<absl::Status(const BootstrapCredential&)>& persist);
 
   absl::StatusOr<v1::CallerIdentity> CallerIdentity(const RequestContext& ctx);
   absl::StatusOr<v1::Project> CreateProject(const RequestContext& ctx,

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "common/api_error.h"
+#include "common/durable_file.h"
 #include "common/sha256.h"
 
 namespace gureum::controller {
@@ -131,9 +132,11 @@ absl::StatusOr<BlobInfo> BlobStore::Put(const std::string& source_path, const st
     }
   }
   info.sha256 = hash.HexDigest();
-  if (::rename(tmp.c_str(), PathOf(info.sha256).c_str()) != 0) {
+  // Synced and renamed into place: an image whose import was acknowledged
+  // survives a crash of the controller's machine.
+  if (absl::Status stored = CommitFile(tmp, PathOf(info.sha256)); !stored.ok()) {
     ::unlink(tmp.c_str());
-    return absl::InternalError("cannot store blob: " + std::string(std::strerror(errno)));
+    return absl::Status(stored.code(), "cannot store blob: " + std::string(stored.message()));
   }
   return info;
 }

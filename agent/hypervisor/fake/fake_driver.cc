@@ -11,6 +11,8 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "common/durable_file.h"
+
 namespace gureum::agent {
 namespace {
 
@@ -136,18 +138,11 @@ void FakeDriver::SaveLocked() {
              {"console", d.console}});
   }
   json root{{"version", 1}, {"domains", std::move(domains)}};
-  // Rename over the old file so a crash mid-write never leaves half a file.
-  std::string tmp = state_file_ + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << root.dump(2, ' ', false, json::error_handler_t::replace);
-    if (!out) {
-      spdlog::error("fake driver: cannot write {}", tmp);
-      return;
-    }
-  }
-  if (std::rename(tmp.c_str(), state_file_.c_str()) != 0) {
-    spdlog::error("fake driver: cannot rename {} to {}", tmp, state_file_);
+  // As a hypervisor keeps its guests: a crash leaves the old or the new file.
+  if (absl::Status s = WriteFileAtomically(
+          state_file_, root.dump(2, ' ', false, json::error_handler_t::replace));
+      !s.ok()) {
+    spdlog::error("fake driver: cannot save its guests: {}", s.ToString());
   }
 }
 

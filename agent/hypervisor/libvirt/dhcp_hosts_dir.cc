@@ -15,6 +15,8 @@
 #include <absl/strings/str_split.h>
 #include <absl/strings/strip.h>
 
+#include "common/durable_file.h"
+
 namespace gureum::agent {
 namespace {
 
@@ -78,29 +80,10 @@ absl::StatusOr<std::vector<DhcpHost>> DhcpHostsDir::List() const {
 }
 
 absl::Status DhcpHostsDir::Add(const DhcpHost& host) {
-  const std::string path = PathFor(host.mac);
-  // Dot-prefixed, so neither List nor (by its name) a reader takes it for a
-  // reservation; dnsmasq reads the file once rename() puts it in place.
-  const std::string tmp =
-      absl::StrCat(dir_, "/.", std::filesystem::path(path).filename().string(), ".tmp");
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("create " + tmp);
-  const std::string content = Line(host) + "\n";
-  const bool written =
-      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-  const int write_errno = errno;
-  ::close(fd);
-  if (!written) {
-    ::unlink(tmp.c_str());
-    errno = write_errno;
-    return Errno("write " + tmp);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) < 0) {
-    const absl::Status failed = Errno("rename " + tmp + " to " + path);
-    ::unlink(tmp.c_str());
-    return failed;
-  }
-  return absl::OkStatus();
+  // Through a dot-prefixed temporary file, which neither List nor (by its
+  // name) dnsmasq takes for a reservation; dnsmasq reads the file once the
+  // rename puts it in place.
+  return WriteFileAtomically(PathFor(host.mac), Line(host) + "\n");
 }
 
 absl::Status DhcpHostsDir::Remove(const std::string& mac) {
