@@ -1,6 +1,7 @@
 #include "agent/controller_link.h"
 
 #include <algorithm>
+#include <random>
 #include <utility>
 
 #include <grpcpp/grpcpp.h>
@@ -88,8 +89,12 @@ void ControllerLink::SessionLoop() {
     std::unique_lock lock(mutex_);
     if (stopping_) return;
     if (welcomed) backoff = options_.initial_backoff;
-    spdlog::info("link: reconnecting to {} in {} ms", options_.controller_address, backoff.count());
-    wake_.wait_for(lock, backoff, [this] { return stopping_; });
+    // Full jitter: after a controller restart every agent's stream breaks at
+    // once, and thousands of agents must not dial back in lockstep.
+    const std::chrono::milliseconds delay(
+        std::uniform_int_distribution<int64_t>(0, backoff.count())(jitter_));
+    spdlog::info("link: reconnecting to {} in {} ms", options_.controller_address, delay.count());
+    wake_.wait_for(lock, delay, [this] { return stopping_; });
     if (stopping_) return;
     backoff = std::min(backoff * 2, options_.max_backoff);
   }

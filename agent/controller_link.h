@@ -2,7 +2,7 @@
 // controller, registers (capabilities and the full observed set), receives the
 // desired set and hands it to DesiredStateSync, reports what changed, sends
 // heartbeats and answers console requests; when the stream breaks it dials
-// again with exponential backoff and registers with the full set again
+// again with jittered exponential backoff and registers with the full set again
 // (level-triggered: nothing depends on one message arriving).
 //
 // Threads: Start() runs a session thread (dial, read the stream, answer
@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 
 #include <grpcpp/security/credentials.h>
@@ -48,7 +49,9 @@ struct ControllerLinkOptions {
   std::chrono::milliseconds settle_interval{250};
   // Used until the controller's Welcome names its own interval.
   std::chrono::milliseconds heartbeat_interval{5000};
-  std::chrono::milliseconds initial_backoff{200};
+  // Reconnects wait a random time up to the backoff (full jitter), which
+  // starts here, doubles after each failed attempt and is capped.
+  std::chrono::milliseconds initial_backoff{1000};
   std::chrono::milliseconds max_backoff{5000};
   // Console bytes sent when a ConsoleRequest asks for 0.
   int64_t default_console_bytes = 65536;
@@ -102,15 +105,16 @@ class ControllerLink {
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  bool started_ = false;                          // guarded by mutex_
-  bool stopping_ = false;                         // guarded by mutex_
-  std::shared_ptr<Session> current_;              // guarded by mutex_
-  bool need_register_ = false;                    // guarded by mutex_
-  bool welcomed_ = false;                         // guarded by mutex_
-  bool dirty_ = false;                            // guarded by mutex_
-  std::string host_id_;                           // guarded by mutex_
-  int welcomed_sessions_ = 0;                     // guarded by mutex_
-  std::chrono::milliseconds heartbeat_interval_;  // guarded by mutex_
+  std::mt19937_64 jitter_{std::random_device{}()};  // guarded by mutex_
+  bool started_ = false;                            // guarded by mutex_
+  bool stopping_ = false;                           // guarded by mutex_
+  std::shared_ptr<Session> current_;                // guarded by mutex_
+  bool need_register_ = false;                      // guarded by mutex_
+  bool welcomed_ = false;                           // guarded by mutex_
+  bool dirty_ = false;                              // guarded by mutex_
+  std::string host_id_;                             // guarded by mutex_
+  int welcomed_sessions_ = 0;                       // guarded by mutex_
+  std::chrono::milliseconds heartbeat_interval_;    // guarded by mutex_
 
   std::thread session_thread_;
   std::thread worker_thread_;
