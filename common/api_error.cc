@@ -53,6 +53,16 @@ absl::Status NotFoundError(std::string_view ec2_code, std::string_view field,
   return ApiError(absl::StatusCode::kNotFound, ec2_code, field, message);
 }
 
+absl::Status UnauthorizedOperation(std::string_view field, std::string_view message) {
+  return ApiError(absl::StatusCode::kPermissionDenied, errc::kUnauthorizedOperation, field,
+                  message);
+}
+
+absl::Status InsufficientFreeAddresses(std::string_view field, std::string_view message) {
+  return ApiError(absl::StatusCode::kResourceExhausted, errc::kInsufficientFreeAddressesInSubnet,
+                  field, message);
+}
+
 std::string ErrorCodeOf(const absl::Status& status) {
   if (status.ok()) return "";
   if (auto payload = status.GetPayload(std::string(kCodeUrl))) return std::string(*payload);

@@ -37,6 +37,8 @@ inline constexpr std::string_view kInvalidPlacementGroupDuplicate =
     "InvalidPlacementGroup.Duplicate";
 inline constexpr std::string_view kInvalidPlacementGroupInUse = "InvalidPlacementGroup.InUse";
 inline constexpr std::string_view kInsufficientInstanceCapacity = "InsufficientInstanceCapacity";
+inline constexpr std::string_view kInsufficientFreeAddressesInSubnet =
+    "InsufficientFreeAddressesInSubnet";
 inline constexpr std::string_view kIdempotentParameterMismatch = "IdempotentParameterMismatch";
 inline constexpr std::string_view kDependencyViolation = "DependencyViolation";
 inline constexpr std::string_view kDryRunOperation = "DryRunOperation";
@@ -59,6 +61,10 @@ absl::Status ApiError(absl::StatusCode code, std::string_view ec2_code, std::str
 absl::Status InvalidParameter(std::string_view field, std::string_view message);
 absl::Status NotFoundError(std::string_view ec2_code, std::string_view field,
                            std::string_view message);
+// The caller's role does not allow the operation (PermissionDenied).
+absl::Status UnauthorizedOperation(std::string_view field, std::string_view message);
+// The network has fewer free addresses than the request needs.
+absl::Status InsufficientFreeAddresses(std::string_view field, std::string_view message);
 
 // The EC2 code and field carried by a status ("" when absent). A status without
 // an EC2 code gets one derived from its canonical code.

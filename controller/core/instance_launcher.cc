@@ -131,9 +131,8 @@ absl::StatusOr<v1::RunInstancesResponse> InstanceLauncher::Run(
         // Addresses bound a launch as capacity does: as many as fit between min and max.
         const int64_t free_ips = ips_.FreeCount(repos, max_count);
         if (free_ips < min_count) {
-          return ApiError(absl::StatusCode::kResourceExhausted, "InsufficientFreeAddressesInSubnet",
-                          "MinCount",
-                          "The network '" + ips_.network() + "' has " + std::to_string(free_ips) +
+          return InsufficientFreeAddresses(
+              "MinCount", "The network '" + ips_.network() + "' has " + std::to_string(free_ips) +
                               " free address(es); " + std::to_string(min_count) + " requested");
         }
         max_count = static_cast<int>(std::min<int64_t>(max_count, free_ips));

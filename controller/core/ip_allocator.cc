@@ -96,10 +96,9 @@ absl::StatusOr<std::string> IpAllocator::Allocate(Repositories& repos) const {
     if (low_water_->repository == &repos.instances) low_water_->address = static_cast<uint32_t>(a);
     return ip;
   }
-  return ApiError(absl::StatusCode::kResourceExhausted, "InsufficientFreeAddressesInSubnet",
-                  "MaxCount",
-                  "The network '" + name_ + "' has no free addresses (" +
-                      std::to_string(last_ - first_ + 1) + " in the pool)");
+  return InsufficientFreeAddresses("MaxCount",
+                                   "The network '" + name_ + "' has no free addresses (" +
+                                       std::to_string(last_ - first_ + 1) + " in the pool)");
 }
 
 }  // namespace gureum::controller

@@ -17,8 +17,8 @@ v1::Quota ToApiQuota(const std::string& project_id, std::string_view resource,
 
 absl::Status CheckProject(const RequestContext& ctx, const std::string& project_id) {
   if (project_id != ctx.project_id && !ctx.admin) {
-    return ApiError(absl::StatusCode::kPermissionDenied, "UnauthorizedOperation", "ProjectId",
-                    "You are not authorized to see the quotas of project " + project_id);
+    return UnauthorizedOperation(
+        "ProjectId", "You are not authorized to see the quotas of project " + project_id);
   }
   return absl::OkStatus();
 }
@@ -44,8 +44,7 @@ absl::StatusOr<v1::DescribeQuotasResponse> QuotaService::Describe(
 absl::StatusOr<v1::Quota> QuotaService::Set(const RequestContext& ctx,
                                             const v1::SetQuotaRequest& request) {
   if (!ctx.admin) {
-    return ApiError(absl::StatusCode::kPermissionDenied, "UnauthorizedOperation", "",
-                    "Only an admin may set quotas");
+    return UnauthorizedOperation("", "Only an admin may set quotas");
   }
   const std::string project_id =
       request.project_id().empty() ? ctx.project_id : request.project_id();

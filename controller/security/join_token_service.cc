@@ -24,8 +24,7 @@ absl::Status Refused(const std::string& why, const std::string& host_name) {
 absl::StatusOr<v1::CreateJoinTokenResponse> JoinTokenService::Create(
     const RequestContext& ctx, const v1::CreateJoinTokenRequest& request) {
   if (!ctx.admin) {
-    return ApiError(absl::StatusCode::kPermissionDenied, "UnauthorizedOperation", "",
-                    "Only an admin may create join tokens");
+    return UnauthorizedOperation("", "Only an admin may create join tokens");
   }
   const std::string& host = request.host_name();
   if (host.empty() || host.size() > 253 ||

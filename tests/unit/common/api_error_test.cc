@@ -24,4 +24,16 @@ TEST_CASE("a status without an EC2 code gets one from its canonical code") {
   CHECK(parts.message == "no route");
 }
 
+TEST_CASE("named constructors carry their EC2 code, canonical code and field") {
+  // This test verifies the constructors call sites use instead of code strings.
+  absl::Status denied = UnauthorizedOperation("ProjectId", "not yours");
+  CHECK(absl::IsPermissionDenied(denied));
+  CHECK(ErrorCodeOf(denied) == "UnauthorizedOperation");
+  CHECK(ErrorFieldOf(denied) == "ProjectId");
+  absl::Status full = InsufficientFreeAddresses("MinCount", "2 free, 3 requested");
+  CHECK(absl::IsResourceExhausted(full));
+  CHECK(ErrorCodeOf(full) == "InsufficientFreeAddressesInSubnet");
+  CHECK(ErrorFieldOf(full) == "MinCount");
+}
+
 }  // namespace gureum
