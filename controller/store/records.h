@@ -140,7 +140,7 @@ struct InstanceTypeRecord {
 struct HostRecord {
   std::string host_id;
   std::string name;
-  std::string state;  // up | down
+  std::string state;  // up | unreachable
   bool enabled = true;
   std::string disabled_reason;
   std::string hypervisor_type;
