@@ -6,8 +6,8 @@
 // milliseconds, then 6 that count up from a random start within that
 // millisecond. Ids made later sort later, so a new row's key lands at the
 // right edge of every index keyed by it (instances, events by resource)
-// instead of on a random page: a group commit of a few hundred launches
-// wrote about 4 pages per instance with random ids (docs/benchmarks.md).
+// instead of on a random page: over a 40,000-instance run the writer wrote
+// 35 % fewer pages than with random ids (docs/benchmarks.md).
 // One generator never repeats an id, even if the clock steps back.
 #pragma once
 
