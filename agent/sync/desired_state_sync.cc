@@ -454,12 +454,14 @@ v1::ObservedInstance DesiredStateSync::ForceOff(const v1::DesiredInstance& desir
   const std::string& id = desired.instance_id();
   SetIntent(domain, kIntentStopping);
   if (absl::Status s = driver_.PowerOff(id); !s.ok()) {
-    // Off meanwhile (the guest obeyed a shutdown, or the hypervisor stopped
-    // it): what was asked for.
-    absl::StatusOr<DomainInfo> now = driver_.Info(id);
-    if (!(absl::IsFailedPrecondition(s) && now.ok() && IsOff(now->state))) {
-      return Fail(desired, track, fingerprint, SyncStep::kPowerOff, s);
-    }
+    // "Not running": off meanwhile (the guest obeyed a shutdown, or the
+    // hypervisor stopped it), which is what was asked for. Only then is it
+    // worth asking the hypervisor again.
+    const bool off_meanwhile = absl::IsFailedPrecondition(s) && [&] {
+      absl::StatusOr<DomainInfo> now = driver_.Info(id);
+      return now.ok() && IsOff(now->state);
+    }();
+    if (!off_meanwhile) return Fail(desired, track, fingerprint, SyncStep::kPowerOff, s);
   }
   spdlog::info("sync: {}: powered off", id);
   track.stop_requested_ms.reset();

@@ -179,11 +179,14 @@ absl::Status FakeDriver::ConnectionLocked(std::string_view call) {
     --dropped_calls_;
     return absl::UnavailableError(kConnectionReset);
   }
-  if (options_.connection_reset_rate > 0 && std::uniform_real_distribution<double>(0, 1)(
-                                                fault_random_) < options_.connection_reset_rate) {
+  if (DrawFaultLocked(options_.connection_reset_rate)) {
     return absl::UnavailableError(kConnectionReset);
   }
   return absl::OkStatus();
+}
+
+bool FakeDriver::DrawFaultLocked(double rate) {
+  return rate > 0 && std::uniform_real_distribution<double>(0, 1)(fault_random_) < rate;
 }
 
 void FakeDriver::RunLocked(Domain& d) {
@@ -290,9 +293,7 @@ absl::Status FakeDriver::Start(const std::string& instance_id) {
   d.shutdown_due_ms.reset();
   SaveLocked();
   const bool reset =
-      reset_during_next_start_ || (options_.connection_reset_rate > 0 &&
-                                   std::uniform_real_distribution<double>(0, 1)(fault_random_) <
-                                       options_.connection_reset_rate / 2);
+      reset_during_next_start_ || DrawFaultLocked(options_.connection_reset_rate / 2);
   reset_during_next_start_ = false;
   if (reset) return absl::UnavailableError(kConnectionReset);
   if (options_.start_pause_ms > 0) {

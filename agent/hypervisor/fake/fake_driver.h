@@ -162,6 +162,9 @@ class FakeDriver final : public HypervisorDriver {
   // Unavailable if this call (named after its method) loses the connection
   // (injected). Requires mutex_.
   absl::Status ConnectionLocked(std::string_view call);
+  // True with probability `rate`, from the seeded fault generator. Requires
+  // mutex_.
+  bool DrawFaultLocked(double rate);
   // The guest's vCPUs run: kRunning, boot messages. Requires mutex_.
   void RunLocked(Domain& domain);
   void ConsoleLocked(Domain& domain, std::string_view line);
